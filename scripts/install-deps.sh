@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that Tandem's build, tests, benchmarks and lab need.
+# Idempotent: does nothing when all are present. Needs root (or sudo) only when installing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # foundation
+  libboost-dev libexpected-dev libspdlog-dev libfmt-dev libconfig++-dev
+  # media and signalling stacks
+  libsofia-sip-ua-dev libortp-dev libbctoolbox-dev libspandsp-dev libbcg729-dev
+  libavcodec-dev libavutil-dev libspeexdsp-dev libgsm1-dev libpri-dev libsndfile1-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # peers and tools used by tests and the lab
+  tshark sip-tester espeak-ng sox
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root (apt-get needs it)" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
