@@ -36,6 +36,12 @@ struct envelope_error {
   };
   code what;
   std::size_t position = 0;
+  /// The transaction id when the first line got far enough to read one (e.g. a command whose
+  /// endpoint or version is malformed), so that the agent can still answer it (RFC 3435 §3.5.1:
+  /// every command is answered); 0 when unknown.
+  transaction_id id{};
+  /// What the first line looked like (a verb, or a response code), when that was known.
+  message_kind kind = message_kind::command;
 };
 
 inline constexpr std::size_t max_line_length = 4096;
@@ -54,6 +60,14 @@ struct envelope {
   bool has_response_ack = false;
   /// The whole message (first line to end, SDP included), as split from its datagram.
   std::string_view text;
+  /// Command: the endpoint name as written (not validated beyond being printable).
+  std::string_view endpoint;
+  /// Command: the protocol version ("1.0") and the optional profile ("NCS 1.0"), as written.
+  std::string_view version;
+  std::string_view profile;
+  /// The raw K: value (white space trimmed) when has_response_ack; empty "K:" is the
+  /// three-way-handshake request of RFC 3435 §3.5.6. Parse with parse_response_ack.
+  std::string_view response_ack;
 };
 
 /// An inclusive range of transaction ids, as carried by K: (RFC 3435 §3.2.2.19).
