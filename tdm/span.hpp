@@ -40,6 +40,11 @@ struct span_layout {
     if (number == dchannel_number()) return false;
     return !(type == span_type::e1 && number == 0);
   }
+  /// The idle octet of the span's law, sent where there is nothing to send (a late or lost
+  /// block, a slot nobody writes): A-law 0xD5, µ-law 0xFF (both encode silence).
+  [[nodiscard]] std::uint8_t idle_octet() const {
+    return law == companding_law::alaw ? std::uint8_t{0xD5} : std::uint8_t{0xFF};
+  }
   /// The bearer numbers in ascending order (30 for E1, 23 for T1).
   [[nodiscard]] std::vector<unsigned> bearers() const {
     std::vector<unsigned> out;
@@ -81,6 +86,10 @@ class block {
   [[nodiscard]] std::span<const std::uint8_t> slot(unsigned position) const {
     return {data_.data() + position * samples_, samples_};
   }
+  /// Sets every sample of every slot to `octet` (e.g. span_layout::idle_octet()).
+  void fill(std::uint8_t octet) noexcept {
+    for (auto& b : data_) b = octet;
+  }
   [[nodiscard]] std::span<std::uint8_t> bytes() noexcept { return data_; }
   [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept { return data_; }
 
@@ -115,6 +124,8 @@ struct span_stats {
   std::uint64_t dchannel_rx = 0;
   std::uint64_t dchannel_tx = 0;
   std::uint64_t dchannel_rejected = 0;
+  std::uint64_t ticks = 0;                ///< on_tick calls so far (rx idle-filled or not)
+  std::uint64_t dchannel_tx_dropped = 0;  ///< queue full, frame too long, or link down
 };
 
 /// A trunk. start() begins ticking; the handler must outlive stop().
