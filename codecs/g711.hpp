@@ -2,9 +2,10 @@
 /// ITU-T G.711 companding, table-driven and inline: the media plane calls these per sample.
 ///
 /// Bit-exact with ITU-T G.711 (and the G.191 reference code, and spandsp): negative inputs are
-/// taken in one's complement before quantisation, µ-law uses the 14 most significant bits of
-/// a 16-bit sample with bias 33, A-law the 13 most significant bits; codewords are returned as
-/// sent on the line (µ-law inverted, A-law with even bits inverted, G.711 §2 and §3).
+/// taken in one's complement before quantisation; µ-law uses the 14 most significant bits of a
+/// 16-bit sample with bias 33, A-law sign plus the next 12 bits; codewords are returned as sent
+/// on the line (µ-law inverted, A-law with even bits inverted, G.711 §2 and §3).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -13,15 +14,16 @@ namespace tandem::codecs::g711 {
 
 namespace detail {
 /// linear (16-bit, index = uint16(x) >> 2) -> µ-law codeword; 16,384 entries.
-extern const std::uint8_t ulaw_from_linear14[16384];
-/// linear (16-bit, index = uint16(x) >> 3) -> A-law codeword; 8,192 entries.
-extern const std::uint8_t alaw_from_linear13[8192];
+extern const std::array<std::uint8_t, 16384> ulaw_from_linear14;
+/// linear (16-bit, index = uint16(x) >> 4) -> A-law codeword; 4,096 entries (A-law resolves
+/// 16 units of a 16-bit sample at best: sign plus 12 bits, G.711 Table 1a).
+extern const std::array<std::uint8_t, 4096> alaw_from_linear12;
 /// codeword -> linear 16-bit (the decision-interval midpoint, G.711 Tables 1a/2a).
-extern const std::int16_t linear_from_ulaw[256];
-extern const std::int16_t linear_from_alaw[256];
+extern const std::array<std::int16_t, 256> linear_from_ulaw;
+extern const std::array<std::int16_t, 256> linear_from_alaw;
 /// Direct tandem conversions of G.711 Tables 3 and 4 (A-law <-> µ-law).
-extern const std::uint8_t ulaw_from_alaw[256];
-extern const std::uint8_t alaw_from_ulaw[256];
+extern const std::array<std::uint8_t, 256> ulaw_from_alaw;
+extern const std::array<std::uint8_t, 256> alaw_from_ulaw;
 }  // namespace detail
 
 /// The octet an idle channel carries (positive zero): µ-law 0xFF, A-law 0xD5.
@@ -32,7 +34,7 @@ inline constexpr std::uint8_t alaw_silence = 0xD5;
     return detail::ulaw_from_linear14[static_cast<std::uint16_t>(x) >> 2];
 }
 [[nodiscard]] inline std::uint8_t linear_to_alaw(std::int16_t x) noexcept {
-    return detail::alaw_from_linear13[static_cast<std::uint16_t>(x) >> 3];
+    return detail::alaw_from_linear12[static_cast<std::uint16_t>(x) >> 4];
 }
 [[nodiscard]] inline std::int16_t ulaw_to_linear(std::uint8_t c) noexcept {
     return detail::linear_from_ulaw[c];

@@ -61,7 +61,7 @@ double fill_sine(std::span<std::int16_t> out, double frequency_hz, double amplit
                  std::uint32_t sample_rate, double phase_rad = 0.0);
 
 /// The delay marker: a linear chirp sweeping 300 -> 3000 Hz (below 3.4 kHz so that every
-/// narrow-band codec passes it) under a Hann-shaped envelope, peak `amplitude`. Its
+/// narrow-band codec passes it), with 10 % raised-cosine tapers at both ends, peak `amplitude`. Its
 /// autocorrelation has one sharp peak, and it survives G.729 and G.723.1 well enough for
 /// `find_delay` to lock onto it to the sample. Deterministic: same arguments, same samples.
 [[nodiscard]] std::vector<std::int16_t> make_marker(std::uint32_t sample_rate,

@@ -1,0 +1,97 @@
+/// PCMU and PCMA (ITU-T G.711, RFC 3551 §4.5.14) over our own tables, with spandsp PLC.
+#include <algorithm>
+
+#include "codecs/g711.hpp"
+#include "codecs/impl/core_factories.hpp"
+#include "codecs/impl/frame_codec.hpp"
+#include "codecs/impl/generic_plc.hpp"
+
+namespace tandem::codecs::impl {
+namespace {
+
+enum class law { ulaw, alaw };
+
+template <law l>
+class g711_encoder final : public encoder {
+public:
+    g711_encoder(const codec_info& info, const encoder_options&) : info_(info) {}
+    [[nodiscard]] bool ok() const noexcept { return true; }
+    const codec_info& info() const noexcept override { return info_; }
+    expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
+                                              std::span<std::uint8_t> out) override {
+        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
+        if (out.size() < pcm.size()) return make_unexpected(codec_error::buffer_too_small);
+        if constexpr (l == law::ulaw) {
+            g711::encode_ulaw(pcm, out);
+        } else {
+            g711::encode_alaw(pcm, out);
+        }
+        return pcm.size();
+    }
+    void reset() override {}
+
+private:
+    const codec_info& info_;
+};
+
+template <law l>
+class g711_decoder final : public decoder {
+public:
+    explicit g711_decoder(const codec_info& info) : info_(info) {}
+    [[nodiscard]] bool ok() const noexcept { return plc_.ok(); }
+    const codec_info& info() const noexcept override { return info_; }
+    /// Any number of octets is a valid G.711 payload: one sample each.
+    expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
+                                              std::span<std::int16_t> pcm) override {
+        if (payload.empty()) return make_unexpected(codec_error::truncated_frame);
+        if (pcm.size() < payload.size()) return make_unexpected(codec_error::buffer_too_small);
+        if constexpr (l == law::ulaw) {
+            g711::decode_ulaw(payload, pcm);
+        } else {
+            g711::decode_alaw(payload, pcm);
+        }
+        plc_.received(pcm.first(payload.size()));
+        return payload.size();
+    }
+    expected<std::size_t, codec_error> conceal(std::span<std::int16_t> pcm) override {
+        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
+        plc_.conceal(pcm);
+        return pcm.size();
+    }
+    void reset() override { plc_.reset(); }
+
+private:
+    const codec_info& info_;
+    generic_plc plc_;
+};
+
+codec_info g711_info(std::string_view name, std::uint8_t pt, std::string_view description) {
+    codec_info i;
+    i.encoding_name = name;
+    i.static_payload_type = pt;
+    i.clock_rate = 8000;
+    i.sample_rate = 8000;
+    i.bit_rate = 64000;
+    i.frame_duration = std::chrono::microseconds{10'000};
+    i.samples_per_frame = 80;
+    i.bytes_per_frame = 80;
+    i.default_ptime = std::chrono::milliseconds{20};
+    i.min_ptime = std::chrono::milliseconds{10};
+    i.max_ptime = std::chrono::milliseconds{200};
+    i.description = description;
+    return i;
+}
+
+}  // namespace
+
+std::unique_ptr<codec_factory> make_pcmu_factory() {
+    return std::make_unique<simple_factory<g711_encoder<law::ulaw>, g711_decoder<law::ulaw>>>(
+        g711_info("PCMU", 0, "ITU-T G.711 mu-law, 64 kbit/s"));
+}
+
+std::unique_ptr<codec_factory> make_pcma_factory() {
+    return std::make_unique<simple_factory<g711_encoder<law::alaw>, g711_decoder<law::alaw>>>(
+        g711_info("PCMA", 8, "ITU-T G.711 A-law, 64 kbit/s"));
+}
+
+}  // namespace tandem::codecs::impl
