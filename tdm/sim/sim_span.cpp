@@ -256,8 +256,9 @@ void sim_span::master_tick() {
 
 void sim_span::free_run_tick() {
   rx_.fill(config_.layout.idle_octet());
-  // Blocks count as lost only while a peer is there to send them.
-  if (link_state_ == link_state::up) stats_.blocks_lost.fetch_add(1, std::memory_order_relaxed);
+  // Blocks count as lost only while a master that has sent blocks on this link is there.
+  if (link_state_ == link_state::up && sequence_known_)
+    stats_.blocks_lost.fetch_add(1, std::memory_order_relaxed);
   tx_.fill(config_.layout.idle_octet());
   handler_->on_tick(rx_, tx_);
   stats_.ticks.fetch_add(1, std::memory_order_relaxed);
