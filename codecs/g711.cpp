@@ -66,11 +66,4 @@ constexpr std::array<std::int16_t, 256> linear_from_ulaw =
 constexpr std::array<std::int16_t, 256> linear_from_alaw =
     tabulate<256>([](int c) { return expand_alaw(static_cast<std::uint8_t>(c)); });
 
-/// Tandem conversion through the reconstruction value of the other law. This reproduces
-/// G.711 Tables 3 and 4 (verified against spandsp's tables in the unit tests).
-constexpr std::array<std::uint8_t, 256> ulaw_from_alaw = tabulate<256>(
-    [](int c) { return quantise_ulaw(expand_alaw(static_cast<std::uint8_t>(c))); });
-constexpr std::array<std::uint8_t, 256> alaw_from_ulaw = tabulate<256>(
-    [](int c) { return quantise_alaw(expand_ulaw(static_cast<std::uint8_t>(c))); });
-
 }  // namespace tandem::codecs::g711::detail

@@ -1,10 +1,14 @@
 #pragma once
 /// ITU-T G.711 companding, table-driven and inline: the media plane calls these per sample.
 ///
-/// Bit-exact with ITU-T G.711 (and the G.191 reference code, and spandsp): negative inputs are
-/// taken in one's complement before quantisation; µ-law uses the 14 most significant bits of a
+/// Bit-exact with ITU-T G.711 as its reference software (ITU-T G.191 STL, g711.c) implements
+/// it: negative inputs are taken in one's complement before quantisation; µ-law uses the 14 most significant bits of a
 /// 16-bit sample with bias 33, A-law sign plus the next 12 bits; codewords are returned as sent
 /// on the line (µ-law inverted, A-law with even bits inverted, G.711 §2 and §3).
+///
+/// Against spandsp: A-law encoding and both decoders agree on every input. spandsp's µ-law
+/// encoder takes negative inputs in two's complement, so at the 128 negative decision
+/// boundaries it picks the next codeword out (one step); the unit test pins exactly that.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -21,9 +25,6 @@ extern const std::array<std::uint8_t, 4096> alaw_from_linear12;
 /// codeword -> linear 16-bit (the decision-interval midpoint, G.711 Tables 1a/2a).
 extern const std::array<std::int16_t, 256> linear_from_ulaw;
 extern const std::array<std::int16_t, 256> linear_from_alaw;
-/// Direct tandem conversions of G.711 Tables 3 and 4 (A-law <-> µ-law).
-extern const std::array<std::uint8_t, 256> ulaw_from_alaw;
-extern const std::array<std::uint8_t, 256> alaw_from_ulaw;
 }  // namespace detail
 
 /// The octet an idle channel carries (positive zero): µ-law 0xFF, A-law 0xD5.
@@ -41,13 +42,6 @@ inline constexpr std::uint8_t alaw_silence = 0xD5;
 }
 [[nodiscard]] inline std::int16_t alaw_to_linear(std::uint8_t c) noexcept {
     return detail::linear_from_alaw[c];
-}
-/// G.711 Table 3 / Table 4 transcoding without going through linear.
-[[nodiscard]] inline std::uint8_t alaw_to_ulaw(std::uint8_t c) noexcept {
-    return detail::ulaw_from_alaw[c];
-}
-[[nodiscard]] inline std::uint8_t ulaw_to_alaw(std::uint8_t c) noexcept {
-    return detail::alaw_from_ulaw[c];
 }
 
 /// Span forms. `out` must be at least as long as `in`; only `in.size()` elements are written.

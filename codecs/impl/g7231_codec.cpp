@@ -177,7 +177,9 @@ private:
         if (avcodec_receive_frame(av_.codec, av_.frame) < 0) {
             return make_unexpected(codec_error::backend_failure);
         }
-        const bool good = av_.frame->format == AV_SAMPLE_FMT_S16 &&
+        // libavcodec's decoder gives planar S16; with one channel both layouts are the same.
+        const bool good = (av_.frame->format == AV_SAMPLE_FMT_S16 ||
+                           av_.frame->format == AV_SAMPLE_FMT_S16P) &&
                           av_.frame->nb_samples == static_cast<int>(g7231_samples);
         if (good) {
             std::memcpy(out.data(), av_.frame->data[0], g7231_samples * sizeof(std::int16_t));
