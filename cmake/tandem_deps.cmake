@@ -42,6 +42,23 @@ add_library(tandem::dep::gsm UNKNOWN IMPORTED GLOBAL)
 set_target_properties(tandem::dep::gsm PROPERTIES IMPORTED_LOCATION ${LIBGSM_LIBRARY}
                       INTERFACE_INCLUDE_DIRECTORIES ${LIBGSM_INCLUDE_DIR})
 
-# DAHDI: the kernel package ships the user header outside /usr/include.
+# DAHDI: the kernel package ships the user header outside /usr/include. Installing dahdi-dkms
+# pulls dkms and kernel builds, so when the header is absent the configure step takes only the
+# header out of the package (tdm/dahdi/fetch-header.sh: apt-get download + dpkg-deb -x) into a
+# cache shared by every build dir. Without it the dahdi span backend is simply not built.
+option(TANDEM_FETCH_DAHDI_HEADER "Fetch dahdi/user.h from the dahdi-dkms .deb when missing" ON)
+set(TANDEM_DAHDI_HEADER_CACHE ${PROJECT_SOURCE_DIR}/build/_deps/dahdi-header
+    CACHE PATH "Where fetch-header.sh puts include/dahdi/user.h")
 file(GLOB _dahdi_dirs /usr/src/dahdi-*/include)
-find_path(DAHDI_INCLUDE_DIR dahdi/user.h HINTS ${_dahdi_dirs})
+find_path(DAHDI_INCLUDE_DIR dahdi/user.h HINTS ${_dahdi_dirs} ${TANDEM_DAHDI_HEADER_CACHE}/include)
+if(NOT DAHDI_INCLUDE_DIR AND TANDEM_FETCH_DAHDI_HEADER)
+  execute_process(COMMAND ${PROJECT_SOURCE_DIR}/tdm/dahdi/fetch-header.sh
+                          ${TANDEM_DAHDI_HEADER_CACHE}
+                  RESULT_VARIABLE _dahdi_rc OUTPUT_VARIABLE _dahdi_out ERROR_VARIABLE _dahdi_err)
+  message(STATUS "DAHDI header: ${_dahdi_out}${_dahdi_err}")
+  unset(DAHDI_INCLUDE_DIR CACHE)
+  find_path(DAHDI_INCLUDE_DIR dahdi/user.h HINTS ${TANDEM_DAHDI_HEADER_CACHE}/include)
+endif()
+if(NOT DAHDI_INCLUDE_DIR)
+  message(STATUS "DAHDI header not found: the dahdi span backend is not built")
+endif()
