@@ -192,6 +192,8 @@ void sim_span::run() {
   }
   link_.close();
   link_state_ = link_state::down;
+  // A stopped span receives nothing; the handler is not told (it may be going away).
+  alarms_.store(static_cast<std::uint8_t>(alarm::loss_of_signal), std::memory_order_release);
   log_->info("span {}: stopped", config_.number);
 }
 

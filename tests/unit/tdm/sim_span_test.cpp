@@ -157,6 +157,25 @@ TEST(sim_span, when_master_restarts_then_slave_raises_loss_of_signal_and_clears_
   EXPECT_EQ(b.slave_handler.bad_blocks, 0u);
 }
 
+TEST(sim_span, when_slave_restarts_then_master_raises_loss_of_signal_and_keeps_ticking) {
+  back_to_back b(span_layout::e1());
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return b.locked(); }));
+
+  b.slave->stop();
+  ASSERT_TRUE(wait_until([&] { return any(b.master->alarms() & alarm::loss_of_signal); }));
+  // The master is the clock: it ticks on, with idle rx, whether or not the slave is there.
+  const auto ticks = b.master->stats().ticks;
+  ASSERT_TRUE(wait_until([&] { return b.master->stats().ticks >= ticks + 10; }));
+
+  const auto good_before = b.master_handler.good_blocks.load();
+  b.slave->start(b.slave_handler);
+  ASSERT_TRUE(wait_until([&] {
+    return b.master_handler.good_blocks >= good_before + 10 && b.master->alarms() == alarm::none;
+  }));
+  EXPECT_EQ(b.master_handler.bad_blocks, 0u);
+}
+
 TEST(sim_span, when_slave_listens_and_master_connects_then_they_lock_too) {
   test::temp_dir dir;
   const auto layout = span_layout::e1();
