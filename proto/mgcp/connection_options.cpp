@@ -55,6 +55,16 @@ value_result<value_range> parse_range(std::string_view v) {
   return r;
 }
 
+/// Options defined outside RFC 3435's table that peers send (electronic surveillance es-cci /
+/// es-ccd, fmtp, the PacketCable dq-* and sc-* options): kept as written, not interpreted.
+bool is_kept_option(std::string_view name) {
+  static constexpr std::string_view kept[] = {"es-cci", "es-ccd", "fmtp", "dq-gi", "dq-rd", "dq-ri", "dq-rr",
+                                              "sc-rtp", "sc-rtcp"};
+  for (auto k : kept)
+    if (detail::iequals(name, k)) return true;
+  return false;
+}
+
 template <class F>
 bool split_semicolons(std::string_view v, F&& f) {
   std::size_t start = 0;
@@ -173,8 +183,7 @@ value_result<void> apply_option(local_connection_options& o, std::string_view na
   } else if (name.size() > 2 && detail::to_lower(name[0]) == 'x' && name[1] == '+') {
     // No mandatory vendor extension is implemented: RFC 3435 §2.4 code 525.
     return fail(return_code::options_unknown_extension, 0, "unsupported mandatory extension (x+)");
-  } else if ((name.size() > 2 && detail::to_lower(name[0]) == 'x' && name[1] == '-') ||
-             detail::iequals(name, "es-cci") || detail::iequals(name, "es-ccd")) {
+  } else if ((name.size() > 2 && detail::to_lower(name[0]) == 'x' && name[1] == '-') || is_kept_option(name)) {
     o.extensions.push_back({std::string(name), std::string(v)});
   } else {
     return fail(return_code::invalid_options, 0, "unknown LocalConnectionOptions name");
@@ -281,6 +290,7 @@ value_result<bearer_information> parse_bearer_information(std::string_view text)
   value_error err;
   bool failed = false;
   std::size_t bad_at = 0;
+  if (detail::trim(text).empty()) return b;
   detail::for_each_item(text, ',', [&](std::string_view item, std::size_t off) {
     const std::size_t colon = item.find(':');
     if (colon == std::string_view::npos) {

@@ -46,8 +46,8 @@ struct encryption_key {
   friend bool operator==(const encryption_key&, const encryption_key&) = default;
 };
 
-/// An option outside the table (vendor `x-name`/`x+name`, and the recognised `es-cci`,
-/// `es-ccd`): name as written and raw value.
+/// An option outside the table (vendor `x-name`, and the recognised but uninterpreted `es-cci`,
+/// `es-ccd`, `fmtp`, `dq-*`, `sc-rtp`, `sc-rtcp`): name as written and raw value.
 struct option_extension {
   std::string name;
   std::string value;

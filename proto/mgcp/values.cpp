@@ -199,6 +199,7 @@ value_result<quarantine_handling> parse_quarantine_handling(std::string_view tex
   value_error err;
   bool failed = false;
   std::size_t bad_at = 0;
+  if (detail::trim(text).empty()) return q;
   detail::for_each_item(text, ',', [&](std::string_view item, std::size_t off) {
     bool ok = true;
     if (detail::iequals(item, "process") && !q.disposition) q.disposition = quarantine_disposition::process;
@@ -229,6 +230,7 @@ value_result<std::vector<package_version>> parse_package_list(std::string_view t
   value_error err;
   bool failed = false;
   std::size_t bad_at = 0;
+  if (detail::trim(text).empty()) return out;
   detail::for_each_item(text, ',', [&](std::string_view item, std::size_t off) {
     const std::size_t colon = item.find(':');
     package_version p;
