@@ -31,7 +31,8 @@ subscriber_config load_subscriber(const node& n) {
                                                  {{"answer", subscriber_behaviour::answer},
                                                   {"busy", subscriber_behaviour::busy},
                                                   {"no_answer", subscriber_behaviour::no_answer},
-                                                  {"reject", subscriber_behaviour::reject}},
+                                                  {"reject", subscriber_behaviour::reject},
+                                                  {"manual", subscriber_behaviour::manual}},
                                                  s.behaviour);
   s.answer_after = n.get_ms("answer_after_ms", s.answer_after, milliseconds{0}, one_hour);
   s.no_answer_after = n.get_ms("no_answer_after_ms", s.no_answer_after, milliseconds{0}, one_hour);
@@ -138,7 +139,8 @@ config_errors validate(const pstn_config& cfg) {
       auto sub_path = fmt::format("{}.subscribers.[{}]", path, j);
       if (!sub.number.empty() && !subs.insert(sub.number).second)
         errors.push_back({sub_path + ".number", 0, fmt::format("subscriber {} is defined twice", sub.number)});
-      if (sub.behaviour != subscriber_behaviour::answer && sub.media != answer_media::none)
+      if (sub.behaviour != subscriber_behaviour::answer && sub.behaviour != subscriber_behaviour::manual &&
+          sub.media != answer_media::none)
         errors.push_back({sub_path + ".media", 0, "media applies to answering subscribers only"});
     }
   }

@@ -33,6 +33,7 @@ enum class subscriber_behaviour {
   busy,       ///< DISCONNECT/RELEASE with cause 17 user busy
   no_answer,  ///< ALERTING and nothing more (caller gives up, or cause 19 after no_answer_after)
   reject,     ///< clears with `cause` right after SETUP
+  manual,     ///< ALERTING, then waits for the control interface's "answer" or "hangup"
 };
 
 /// What a subscriber does with the B-channel once it answered.

@@ -1,0 +1,110 @@
+// tandem-pstn: the PSTN exchange simulator daemon. Usage: docs/pstn.md.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "common/asio.hpp"
+#include "common/log.hpp"
+#include "lab/pstn/control/control_server.hpp"
+#include "lab/pstn/exchange.hpp"
+#include "lab/pstn/pstn_config.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: tandem-pstn -c FILE [--port-file PATH] [--log-level LEVEL] [--check]\n"
+    "  -c, --config FILE   libconfig file (etc/pstn/*.cfg; docs/configuration.md)\n"
+    "  --port-file PATH    write the control port there once listening\n"
+    "  --log-level LEVEL   trace, debug, info (default), warn, error, off\n"
+    "  --check             load and validate the configuration, then exit\n";
+
+struct options {
+  std::string config;
+  std::string port_file;
+  std::string log_level = "info";
+  bool check = false;
+};
+
+bool parse(int argc, char** argv, options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    if (a == "-c" || a == "--config") {
+      if (!value(o.config)) return false;
+    } else if (a == "--port-file") {
+      if (!value(o.port_file)) return false;
+    } else if (a == "--log-level") {
+      if (!value(o.log_level)) return false;
+    } else if (a == "--check") {
+      o.check = true;
+    } else {
+      return false;
+    }
+  }
+  return !o.config.empty();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tandem;
+  options opt;
+  if (!parse(argc, argv, opt)) {
+    std::fputs(usage, stderr);
+    return 2;
+  }
+  spdlog::level::level_enum level{};
+  if (!log::parse_level(opt.log_level, level)) {
+    std::fprintf(stderr, "tandem-pstn: unknown log level \"%s\"\n", opt.log_level.c_str());
+    return 2;
+  }
+  log::set_default_level(level);
+
+  auto config = lab::pstn::load_pstn_config(opt.config);
+  if (!config) {
+    std::fprintf(stderr, "tandem-pstn: %s has errors:\n%s\n", opt.config.c_str(),
+                 config::to_string(config.error()).c_str());
+    return 1;
+  }
+  if (opt.check) {
+    std::printf("%s: ok (%zu spans)\n", opt.config.c_str(), config->spans.size());
+    return 0;
+  }
+
+  asio::io_context io;
+  lab::pstn::control::control_server server(io, [&io] { io.stop(); });
+  auto port = server.listen(config->control.address, static_cast<std::uint16_t>(config->control.port));
+  if (!port) {
+    std::fprintf(stderr, "tandem-pstn: %s\n", port.error().c_str());
+    return 1;
+  }
+  auto ex = lab::pstn::exchange::create(io, *config, server);
+  if (!ex) {
+    std::fprintf(stderr, "tandem-pstn: %s\n", ex.error().c_str());
+    return 1;
+  }
+  server.attach(**ex);
+  (*ex)->start();
+
+  // Scripts read the port from stdout (first line) or from the port file.
+  std::printf("control %s %u\n", config->control.address.c_str(), static_cast<unsigned>(*port));
+  std::fflush(stdout);
+  if (!opt.port_file.empty()) {
+    std::ofstream(opt.port_file) << *port << '\n';
+  }
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
+  io.run();
+
+  (*ex)->stop();
+  server.close();
+  return 0;
+}

@@ -1,0 +1,114 @@
+#include "lab/pstn/media/analysis.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "codecs/audio/measure.hpp"
+#include "lab/pstn/media/channel_media.hpp"
+
+namespace tandem::lab::pstn::media {
+
+namespace {
+
+constexpr std::size_t frame = 160;  // 20 ms
+constexpr double min_purity = 0.8;
+constexpr double min_level_dbm0 = -45.0;
+constexpr double merge_hz = 15.0;
+constexpr double min_duration_ms = 40.0;
+
+double energy(std::span<const std::int16_t> pcm) {
+  double e = 0;
+  for (auto s : pcm) e += static_cast<double>(s) * s;
+  return e;
+}
+
+/// Goertzel power at `hz`, scaled so that a pure sine at that frequency gives its energy.
+double goertzel_energy(std::span<const std::int16_t> pcm, double hz) {
+  const double w = 2.0 * std::numbers::pi * hz / sample_rate;
+  const double coeff = 2.0 * std::cos(w);
+  double s1 = 0, s2 = 0;
+  for (auto x : pcm) {
+    double s0 = x + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;  // |X(k)|^2
+  return 2.0 * power / static_cast<double>(pcm.size());
+}
+
+double level_dbm0(double frame_energy, std::size_t n) {
+  double rms = std::sqrt(frame_energy / static_cast<double>(n));
+  if (rms <= 0) return -120.0;
+  // A full-scale sine (rms 32767/sqrt 2) is +3.14 dBm0.
+  return 20.0 * std::log10(rms / (32767.0 / std::numbers::sqrt2)) + 3.14;
+}
+
+}  // namespace
+
+double tone_power_ratio(std::span<const std::int16_t> pcm, double frequency_hz) {
+  double total = energy(pcm);
+  if (total <= 0) return 0;
+  return goertzel_energy(pcm, frequency_hz) / total;
+}
+
+std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
+  std::vector<tone_segment> out;
+  std::optional<tone_segment> current;
+  double hz_sum = 0, level_sum = 0;
+  int frames = 0;
+  auto close = [&] {
+    if (current && current->duration_ms >= min_duration_ms) {
+      current->frequency_hz = hz_sum / frames;
+      current->level_dbm0 = level_sum / frames;
+      out.push_back(*current);
+    }
+    current.reset();
+  };
+  for (std::size_t start = 0; start + frame <= pcm.size(); start += frame) {
+    auto f = pcm.subspan(start, frame);
+    double total = energy(f);
+    double level = level_dbm0(total, frame);
+    double best_hz = 0, best = 0;
+    if (level >= min_level_dbm0) {
+      for (double hz = 200; hz <= 3800; hz += 25) {  // coarse scan, then refine to 1 Hz
+        double e = goertzel_energy(f, hz);
+        if (e > best) best = e, best_hz = hz;
+      }
+      double coarse = best_hz;
+      for (double hz = coarse - 24; hz <= coarse + 24; hz += 1) {
+        double e = goertzel_energy(f, hz);
+        if (e > best) best = e, best_hz = hz;
+      }
+    }
+    bool is_tone = level >= min_level_dbm0 && best / total >= min_purity;
+    double t_ms = static_cast<double>(start) * 1000.0 / sample_rate;
+    if (is_tone && current && std::abs(best_hz - hz_sum / frames) <= merge_hz) {
+      current->duration_ms += 20.0;
+      hz_sum += best_hz;
+      level_sum += level;
+      ++frames;
+      continue;
+    }
+    close();
+    if (is_tone) {
+      current = tone_segment{best_hz, level, t_ms, 20.0};
+      hz_sum = best_hz;
+      level_sum = level;
+      frames = 1;
+    }
+  }
+  close();
+  return out;
+}
+
+std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
+                                       std::span<const std::int16_t> recording) {
+  if (reference.empty() || recording.size() < reference.size()) return std::nullopt;
+  // find_delay searches lags in [-max, +max]; the signal starts somewhere in the recording.
+  const int max_lag = static_cast<int>(recording.size() - reference.size());
+  auto q = codecs::audio::measure(reference, recording, max_lag);
+  if (q.align.correlation < 0.5 || q.align.delay_samples < 0) return std::nullopt;
+  return alignment_result{q.align.delay_samples, q.align.correlation, q.snr_db, q.segmental_snr_db};
+}
+
+}  // namespace tandem::lab::pstn::media

@@ -1,0 +1,44 @@
+#pragma once
+/// Analysis of a recorded B-channel, run on the control thread when a client asks: steady
+/// tones (frequency, level, when, how long) and the delay and quality of a known signal (the
+/// marker, or a media file) against what was received.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace tandem::lab::pstn::media {
+
+/// One steady single-frequency tone found in a recording.
+struct tone_segment {
+  double frequency_hz = 0;
+  double level_dbm0 = 0;
+  double start_ms = 0;  ///< from the start of the recording
+  double duration_ms = 0;
+};
+
+/// Splits the recording in 20 ms frames; a frame holds a tone when one frequency (Goertzel,
+/// 200-3800 Hz) carries at least 80 % of its power and its level is above -45 dBm0.
+/// Consecutive tone frames within 15 Hz of each other merge; segments shorter than 40 ms are
+/// dropped. DTMF (two frequencies) is not a tone here: see the DTMF detector.
+[[nodiscard]] std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm);
+
+/// Power of `frequency_hz` in `pcm` relative to the total power (0..1), by Goertzel.
+[[nodiscard]] double tone_power_ratio(std::span<const std::int16_t> pcm, double frequency_hz);
+
+/// Where a known signal sits in a recording and how well it survived.
+struct alignment_result {
+  /// Samples from the start of the recording to the start of the signal.
+  std::int64_t offset_samples = 0;
+  double correlation = 0;  ///< normalised cross-correlation at that offset
+  double snr_db = 0;
+  double segmental_snr_db = 0;
+};
+
+/// Finds `reference` in `recording` (cross-correlation over the whole recording) and measures
+/// SNR after alignment. nullopt when the recording is shorter than the reference or the best
+/// correlation is below 0.5 (the signal is not there).
+[[nodiscard]] std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
+                                                     std::span<const std::int16_t> recording);
+
+}  // namespace tandem::lab::pstn::media

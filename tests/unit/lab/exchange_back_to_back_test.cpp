@@ -1,0 +1,301 @@
+// Two exchange simulators back to back over a real sim span (a Unix socket), in one process:
+// the network side is the clock master and listens, the user side (CPE mode) follows and
+// connects. Everything runs on the test's io_context; the spans tick on their own threads.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <cstdio>
+#include <functional>
+
+#include <gtest/gtest.h>
+
+#include "common/asio.hpp"
+#include "lab/pstn/exchange.hpp"
+
+namespace tandem::lab::pstn {
+namespace {
+
+using namespace std::chrono_literals;
+using q931::cause;
+
+struct recording_notifier : exchange_notifier {
+  std::vector<std::pair<std::uint32_t, call_event>> events;
+  std::vector<std::string> span_events;
+  void on_call_event(const call_record& c, const call_event& e) override { events.emplace_back(c.id.value(), e); }
+  void on_span_event(unsigned, std::string_view what, std::string_view) override {
+    span_events.emplace_back(what);
+  }
+  std::vector<std::string> names(std::uint32_t call) const {
+    std::vector<std::string> out;
+    for (const auto& [id, e] : events)
+      if (id == call) out.push_back(e.name);
+    return out;
+  }
+};
+
+subscriber_config subscriber(std::string number, subscriber_behaviour b,
+                             std::chrono::milliseconds answer_after = 0ms) {
+  subscriber_config s;
+  s.number = std::move(number);
+  s.behaviour = b;
+  s.answer_after = answer_after;
+  return s;
+}
+
+class back_to_back : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/tandem-pstn-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::string socket = dir_ + "/span1.sock";
+
+    pstn_config net_cfg;
+    net_cfg.record_seconds = 10;
+    span_config ns;
+    ns.socket_path = socket;
+    ns.role = socket_role::listen;
+    ns.clock = clock_role::master;
+    ns.subscribers = {subscriber("2001", subscriber_behaviour::answer, 20ms),
+                      subscriber("2002", subscriber_behaviour::busy),
+                      subscriber("2003", subscriber_behaviour::manual)};
+    net_cfg.spans = {ns};
+
+    pstn_config cpe_cfg = net_cfg;
+    cpe_cfg.side = interface_side::cpe;
+    cpe_cfg.spans[0].role = socket_role::connect;
+    cpe_cfg.spans[0].clock = clock_role::slave;
+    cpe_cfg.spans[0].subscribers = {subscriber("1001", subscriber_behaviour::answer, 50ms),
+                                    subscriber("1002", subscriber_behaviour::busy),
+                                    subscriber("1003", subscriber_behaviour::manual)};
+
+    auto n = exchange::create(io_, net_cfg, net_events_);
+    ASSERT_TRUE(n.has_value()) << n.error();
+    net_ = std::move(*n);
+    auto c = exchange::create(io_, cpe_cfg, cpe_events_);
+    ASSERT_TRUE(c.has_value()) << c.error();
+    cpe_ = std::move(*c);
+    net_->start();
+    cpe_->start();
+    ASSERT_TRUE(run_until([&] { return net_->spans()[0].link_up && cpe_->spans()[0].link_up; }))
+        << "the D-channel did not come up";
+  }
+
+  void TearDown() override {
+    if (cpe_) cpe_->stop();
+    if (net_) net_->stop();
+    cpe_.reset();
+    net_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  /// Runs the io_context until `done` or the bound (10 s) is reached.
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds bound = 10s) {
+    for (auto waited = 0ms; waited < bound; waited += 5ms) {
+      if (done()) return true;
+      io_.run_for(5ms);
+    }
+    return done();
+  }
+  void run_for(std::chrono::milliseconds d) { io_.run_for(d); }
+
+  call_state state(exchange& ex, call_id id) { return ex.call(id)->state; }
+
+  /// The incoming call at the far side (the last one it saw).
+  call_id last_call(exchange& ex) { return ex.calls().back().id; }
+
+  /// A connected call from the user side to network subscriber 2001; returns {cpe id, net id}.
+  std::pair<call_id, call_id> connected_call() {
+    auto id = cpe_->place_call(1, "2001", "1001");
+    EXPECT_TRUE(id.has_value()) << id.error();
+    EXPECT_TRUE(run_until([&] { return state(*cpe_, *id) == call_state::active; }));
+    auto far = last_call(*net_);
+    EXPECT_TRUE(run_until([&] { return state(*net_, far) == call_state::active; }));
+    return {*id, far};
+  }
+
+  std::string dir_;
+  asio::io_context io_;
+  recording_notifier net_events_;
+  recording_notifier cpe_events_;
+  std::unique_ptr<exchange> net_;
+  std::unique_ptr<exchange> cpe_;
+};
+
+TEST_F(back_to_back, when_the_network_calls_a_subscriber_then_setup_to_connect_completes) {
+  auto id = net_->place_call(1, "1001", "2001");
+  ASSERT_TRUE(id.has_value()) << id.error();
+  ASSERT_TRUE(run_until([&] { return state(*net_, *id) == call_state::active; }));
+  EXPECT_EQ(net_events_.names(id->value()),
+            (std::vector<std::string>{"setup", "proceeding", "alerting", "connect"}));
+  auto far = cpe_->call(last_call(*cpe_));
+  ASSERT_TRUE(far.has_value());
+  EXPECT_EQ(far->direction, call_direction::incoming);
+  EXPECT_EQ(far->called, "1001");
+  EXPECT_EQ(far->calling, "2001");
+  EXPECT_EQ(far->channel, net_->call(*id)->channel);
+  EXPECT_EQ(far->state, call_state::active);
+}
+
+TEST_F(back_to_back, when_a_tone_is_played_then_the_far_end_detects_its_frequency_and_level) {
+  auto [near, far] = connected_call();
+  play_request tone;
+  tone.kind = media::source_kind::tone;
+  tone.tone_hz = 1004;
+  tone.tone_dbm0 = -10;
+  tone.duration_ms = 400;
+  ASSERT_TRUE(cpe_->play(near, tone).has_value());
+  ASSERT_TRUE(run_until([&] {
+    auto a = net_->audio(far, "", std::nullopt);
+    return a && !a->tones.empty() && a->tones.back().duration_ms >= 380;
+  }));
+  run_for(100ms);
+  auto a = net_->audio(far, "", std::nullopt);
+  ASSERT_EQ(a->tones.size(), 1u);
+  EXPECT_NEAR(a->tones[0].frequency_hz, 1004, 3);
+  EXPECT_NEAR(a->tones[0].level_dbm0, -10, 0.5);
+  EXPECT_NEAR(a->tones[0].duration_ms, 400, 20);
+}
+
+TEST_F(back_to_back, when_dtmf_is_sent_then_the_far_end_detects_every_digit) {
+  auto [near, far] = connected_call();
+  play_request dtmf;
+  dtmf.kind = media::source_kind::dtmf;
+  dtmf.digits = "0123456789*#";
+  ASSERT_TRUE(net_->play(far, dtmf).has_value());
+  ASSERT_TRUE(run_until([&] { return cpe_->audio(near, "", std::nullopt)->digits.size() >= 12; }));
+  run_for(300ms);  // nothing more may arrive
+  EXPECT_EQ(cpe_->audio(near, "", std::nullopt)->digits, "0123456789*#");
+}
+
+TEST_F(back_to_back, when_the_far_end_echoes_the_marker_then_the_round_trip_is_measured_to_the_sample) {
+  auto [near, far] = connected_call();
+  play_request echo;
+  echo.kind = media::source_kind::echo;
+  ASSERT_TRUE(net_->play(far, echo).has_value());
+  play_request marker;
+  marker.kind = media::source_kind::samples;
+  marker.media_name = "marker";
+  ASSERT_TRUE(cpe_->play(near, marker).has_value());
+  std::optional<audio_report> a;
+  ASSERT_TRUE(run_until([&] {
+    a = *cpe_->audio(near, "marker", std::nullopt);
+    return a->round_trip_ms.has_value() && a->recorded_ms > 1000;
+  }));
+  // The sim span carries one block per tick each way and the echo turns it round in the same
+  // tick: the loop is a whole number of ticks, at most a few.
+  std::printf("round trip %.3f ms, correlation %.3f, SNR %.1f dB\n", *a->round_trip_ms,
+              a->reference->correlation, a->reference->snr_db);
+  const double tick_ms = 10;
+  EXPECT_GE(*a->round_trip_ms, 0.0);
+  EXPECT_LE(*a->round_trip_ms, 3 * tick_ms);
+  EXPECT_NEAR(std::fmod(*a->round_trip_ms, tick_ms), 0.0, 1e-9);
+  EXPECT_GT(a->reference->correlation, 0.95);
+  EXPECT_GT(a->reference->snr_db, 25.0);  // two A-law passes
+}
+
+TEST_F(back_to_back, when_the_marker_crosses_one_way_then_the_delay_is_within_one_block_of_the_loop) {
+  auto [near, far] = connected_call();
+  play_request marker;
+  marker.kind = media::source_kind::samples;
+  marker.media_name = "marker";
+  ASSERT_TRUE(cpe_->play(near, marker).has_value());
+  ASSERT_TRUE(run_until([&] { return cpe_->audio(near, "", std::nullopt)->play_start_us != 0; }));
+  const auto sent_at = cpe_->audio(near, "", std::nullopt)->play_start_us;
+  std::optional<audio_report> a;
+  ASSERT_TRUE(run_until([&] {
+    a = *net_->audio(far, "marker", sent_at);
+    return a->one_way_ms.has_value();
+  }));
+  std::printf("one way %.2f ms, SNR %.1f dB\n", *a->one_way_ms, a->reference->snr_db);
+  // One way is part of the loop: between zero and two blocks (it is measured on the host's
+  // steady clock at tick boundaries, so it is exact to one block only).
+  EXPECT_GE(*a->one_way_ms, -10.0);
+  EXPECT_LE(*a->one_way_ms, 20.0);
+  EXPECT_GT(a->reference->snr_db, 30.0);  // one A-law pass
+}
+
+TEST_F(back_to_back, when_the_caller_hangs_up_then_both_sides_keep_cause_16) {
+  auto [near, far] = connected_call();
+  ASSERT_TRUE(cpe_->hangup(near, cause::normal_clearing).has_value());
+  ASSERT_TRUE(run_until([&] {
+    return state(*cpe_, near) == call_state::released && state(*net_, far) == call_state::released;
+  }));
+  EXPECT_EQ(*cpe_->call(near)->cause, cause::normal_clearing);
+  EXPECT_EQ(*net_->call(far)->cause, cause::normal_clearing);
+  EXPECT_EQ(net_events_.names(far.value()),
+            (std::vector<std::string>{"setup", "connect", "disconnect", "release"}));
+}
+
+TEST_F(back_to_back, when_the_called_side_hangs_up_then_the_caller_sees_its_cause) {
+  auto [near, far] = connected_call();
+  ASSERT_TRUE(net_->hangup(far, cause::normal_clearing).has_value());
+  ASSERT_TRUE(run_until([&] { return state(*cpe_, near) == call_state::released; }));
+  EXPECT_EQ(*cpe_->call(near)->cause, cause::normal_clearing);
+  EXPECT_EQ(cpe_events_.names(near.value()),
+            (std::vector<std::string>{"setup", "proceeding", "alerting", "connect", "disconnect", "release"}));
+}
+
+TEST_F(back_to_back, when_the_subscriber_is_busy_then_the_caller_gets_cause_17) {
+  auto id = net_->place_call(1, "1002", "2001");
+  ASSERT_TRUE(id.has_value());
+  ASSERT_TRUE(run_until([&] { return state(*net_, *id) == call_state::released; }));
+  EXPECT_EQ(*net_->call(*id)->cause, cause::user_busy);
+}
+
+TEST_F(back_to_back, when_the_number_is_unallocated_then_the_caller_gets_cause_1) {
+  auto id = cpe_->place_call(1, "9999", "1001");
+  ASSERT_TRUE(id.has_value());
+  ASSERT_TRUE(run_until([&] { return state(*cpe_, *id) == call_state::released; }));
+  EXPECT_EQ(*cpe_->call(*id)->cause, cause::unallocated_number);
+}
+
+TEST_F(back_to_back, when_a_manual_subscriber_is_answered_by_command_then_the_call_connects) {
+  auto id = cpe_->place_call(1, "2003", "1001");
+  ASSERT_TRUE(id.has_value());
+  ASSERT_TRUE(run_until([&] { return state(*cpe_, *id) == call_state::alerting; }));
+  auto far = last_call(*net_);
+  run_for(50ms);
+  EXPECT_EQ(state(*cpe_, *id), call_state::alerting);  // nobody answers by itself
+  ASSERT_TRUE(net_->answer(far).has_value());
+  ASSERT_TRUE(run_until([&] { return state(*cpe_, *id) == call_state::active; }));
+  EXPECT_FALSE(net_->answer(far).has_value());  // already answered
+}
+
+TEST_F(back_to_back, when_the_peer_vanishes_mid_call_then_the_call_is_cleared_with_38_or_41) {
+  auto [near, far] = connected_call();
+  cpe_->stop();
+  ASSERT_TRUE(run_until([&] { return state(*net_, far) == call_state::released; }));
+  auto c = *net_->call(far)->cause;
+  EXPECT_TRUE(c == cause::network_out_of_order || c == cause::temporary_failure) << static_cast<int>(c);
+  std::printf("peer vanished: call cleared with cause %d\n", static_cast<int>(c));
+  EXPECT_TRUE(tdm::any(net_->spans()[0].alarms & tdm::alarm::loss_of_signal));
+  auto again = net_->place_call(1, "1001", "2001");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_NE(again.error().find("loss of signal"), std::string::npos) << again.error();
+  (void)near;
+}
+
+TEST_F(back_to_back, when_commands_name_unknown_things_then_they_fail_with_a_reason) {
+  EXPECT_NE(net_->place_call(7, "1001", "").error().find("unknown span 7"), std::string::npos);
+  EXPECT_NE(net_->place_call(1, "10a1", "").error().find("digits"), std::string::npos);
+  EXPECT_NE(net_->place_call(1, "1001", "", 16).error().find("not a B-channel"), std::string::npos);
+  EXPECT_NE(net_->answer(call_id{4242}).error().find("unknown call 4242"), std::string::npos);
+  EXPECT_NE(net_->hangup(call_id{4242}, cause::normal_clearing).error().find("unknown call"), std::string::npos);
+  auto [near, far] = connected_call();
+  play_request bad;
+  bad.kind = media::source_kind::samples;
+  bad.media_name = "nope";
+  EXPECT_NE(cpe_->play(near, bad).error().find("unknown media"), std::string::npos);
+  bad.kind = media::source_kind::dtmf;
+  bad.digits = "12x";
+  EXPECT_FALSE(cpe_->play(near, bad).has_value());
+  EXPECT_NE(cpe_->answer(near).error().find("outgoing"), std::string::npos);
+  EXPECT_FALSE(net_->audio(far, "nope", std::nullopt).has_value());
+}
+
+}  // namespace
+}  // namespace tandem::lab::pstn
