@@ -15,6 +15,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers and tools used by tests and the lab
   tshark sip-tester espeak-ng sox
+  # tandem-pstn control protocol (JSON lines)
+  nlohmann-json3-dev
 )
 
 missing=()
