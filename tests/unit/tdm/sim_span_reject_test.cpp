@@ -236,3 +236,40 @@ TEST_F(sim_span_reject, when_sequence_goes_back_then_block_is_late_and_dropped) 
 
 }  // namespace
 }  // namespace tandem::tdm
+
+namespace tandem::tdm {
+namespace {
+
+/// A raw slave peer against a master span: answers out of turn are late or rejected.
+TEST(sim_span_master, when_answers_are_stale_or_ahead_then_late_and_bad_sequence_are_counted) {
+  test::temp_dir dir;
+  counter_set counters{"tdm"};
+  pattern_handler handler{span_layout::e1(), 2, 1};
+  sim_span_config c;
+  c.socket_path = dir.file("m.sock");
+  c.clock_role = sim_span_config::role::master;
+  c.mode = sim_span_config::connect_mode::listen;
+  c.counters = &counters;
+  auto m = std::move(*create_sim_span(c));
+  m->start(handler);
+  raw_peer peer;
+  ASSERT_TRUE(peer.connect_to(c.socket_path));
+  peer.send_hello(span_type::e1, false);
+  // Wait for master blocks 0..2 to be sent, then answer block 0 (stale by then) and a block
+  // numbered far ahead of anything the master sent.
+  ASSERT_TRUE(wait_until([&] { return m->stats().blocks_tx >= 3; }));
+  peer.send(peer.block_message(0));
+  peer.send(peer.block_message(1'000'000));
+  EXPECT_TRUE(wait_until([&] {
+    return m->stats().blocks_late == 1 &&
+           counters.value("span1.rx.rejected.bad_sequence") == 1;
+  }));
+  EXPECT_TRUE(any(m->alarms() & alarm::framing));
+  // No answers: the master counts its ticks without one as lost and raises loss of signal.
+  EXPECT_TRUE(wait_until([&] { return m->stats().blocks_lost >= 5; }));
+  EXPECT_TRUE(any(m->alarms() & alarm::loss_of_signal));
+  m->stop();
+}
+
+}  // namespace
+}  // namespace tandem::tdm
