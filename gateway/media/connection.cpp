@@ -1,0 +1,341 @@
+/// The per-connection media pipeline (see connection.hpp for states, docs/media.md for prose).
+#include "gateway/media/connection.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace tandem::gateway::media {
+
+namespace {
+
+constexpr std::size_t fifo_capacity = 4096;   ///< decoded samples waiting (> 200 ms packet + slack)
+constexpr unsigned max_conceal_ticks = 12;    ///< conceal up to 120 ms of missing audio, then silence
+constexpr std::uint32_t max_gap_samples = 960; ///< a timestamp gap up to 120 ms is concealed
+constexpr unsigned tev_timeout_ticks = 25;    ///< RFC 4733 event without update for 250 ms ends
+constexpr std::uint8_t tev_volume = 10;       ///< -10 dBm0, a typical DTMF level
+
+/// RFC 4733 §3.2 event codes of DTMF.
+char digit_of_event(std::uint8_t e) noexcept {
+    static constexpr char table[] = "0123456789*#ABCD";
+    return e < 16 ? table[e] : 0;
+}
+std::uint8_t event_of_digit(char d) noexcept {
+    if (d >= '0' && d <= '9') return static_cast<std::uint8_t>(d - '0');
+    switch (d) {
+        case '*': return 10;
+        case '#': return 11;
+        case 'A': return 12;
+        case 'B': return 13;
+        case 'C': return 14;
+        case 'D': return 15;
+        default: return 255;
+    }
+}
+
+std::int16_t sat_add(std::int16_t a, std::int16_t b) noexcept {
+    const int s = a + b;
+    return static_cast<std::int16_t>(std::clamp(s, -32768, 32767));
+}
+
+}  // namespace
+
+expected<std::unique_ptr<connection>, media_error> connection::create(
+    connection_id id, endpoint_index ep, const connection_params& params,
+    std::unique_ptr<rtp::rtp_session> session, unsigned tick_samples,
+    media_event_notifier* events) {
+    auto codec = codec_pipeline::create(params.codec, tick_samples);
+    if (!codec) return make_unexpected(codec.error());
+    std::unique_ptr<connection> c(new connection());
+    c->id_ = id;
+    c->endpoint_ = ep;
+    c->mode_ = params.mode;
+    c->tick_ = tick_samples;
+    c->session_ = std::move(session);
+    c->codec_ = std::move(*codec);
+    c->tev_pt_ = params.telephone_event_payload_type;
+    c->events_ = events;
+    c->stats_ = std::make_shared<published_statistics>();
+    c->dtmf_rx_ = std::make_unique<dtmf_detector>();
+    c->dtmf_tx_ = std::make_unique<dtmf_generator>();
+    c->answer_tone_ = std::make_unique<answer_tone_detector>();
+    // The canceller is built even when off, so that MDCX can turn it on without allocating.
+    c->ec_ = std::make_unique<echo_canceller>(tick_samples,
+                                              static_cast<unsigned>(params.echo_tail.count()));
+    c->ec_on_ = params.echo_canceller;
+    c->work_.assign(tick_samples, 0);
+    c->fifo_.assign(fifo_capacity, 0);
+    c->timeout_ticks_ = static_cast<unsigned>(params.rtp_timeout.count() * 8 / tick_samples);
+    if (params.remote) {
+        if (!c->session_->set_remote(params.remote->address, params.remote->port))
+            return make_unexpected(media_error::bad_address);
+        c->state_ = state::connected;
+    }
+    return c;
+}
+
+connection::~connection() = default;
+
+void connection::emit(media_event_kind kind, char digit) noexcept {
+    if (events_ != nullptr) events_->notify(media_event{kind, endpoint_, id_, digit});
+}
+
+// ---- RTP -> linear ----------------------------------------------------------------------------
+
+void connection::fifo_push(std::span<const std::int16_t> pcm) noexcept {
+    const std::size_t n = std::min(pcm.size(), fifo_.size() - fifo_fill_);
+    std::copy_n(pcm.begin(), n, fifo_.begin() + static_cast<std::ptrdiff_t>(fifo_fill_));
+    fifo_fill_ += n;
+}
+
+void connection::conceal(std::size_t samples) noexcept {
+    const std::size_t spf = codec_->choice.codec->info().samples_per_frame;
+    std::size_t n = (samples + spf - 1) / spf * spf;
+    n = std::min(n, codec_->decode_buffer.size() / spf * spf);
+    if (n == 0) return;
+    auto r = codec_->decoder->conceal(std::span<std::int16_t>(codec_->decode_buffer.data(), n));
+    if (!r) return;
+    fifo_push(std::span<const std::int16_t>(codec_->decode_buffer.data(), *r));
+    rx_expected_ts_ += static_cast<std::uint32_t>(*r);
+    stats_->frames_concealed.fetch_add(n / spf, std::memory_order_relaxed);
+}
+
+void connection::handle_packet(const rtp::received_packet& p) noexcept {
+    if (mode_ == connection_mode::netwtest) {
+        // RFC 3435 network continuity test: packets go back as they came, no transcoding.
+        (void)session_->echo(p);
+        return;
+    }
+    if (!plays_to_line(mode_) && mode_ != connection_mode::netwloop) return;  // read and dropped
+    if (p.payload_type != codec_->choice.payload_type) {
+        stats_->decode_errors.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    rx_idle_ticks_ = 0;
+    if (!rx_started_) {
+        rx_started_ = true;
+        rx_expected_ts_ = p.timestamp;
+    }
+    const auto delta = static_cast<std::int32_t>(p.timestamp - rx_expected_ts_);
+    if (delta < 0) {
+        // Already concealed (the packet came after its playout time): the stream stays
+        // continuous, the packet is counted and dropped.
+        stats_->late_packets.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    if (delta > 0) {
+        if (static_cast<std::uint32_t>(delta) <= max_gap_samples) conceal(static_cast<std::size_t>(delta));
+        rx_expected_ts_ = p.timestamp;  // a longer gap (a new talkspurt) is not invented
+    }
+    auto n = codec_->decoder->decode(p.payload, codec_->decode_buffer);
+    if (!n) {
+        stats_->decode_errors.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    fifo_push(std::span<const std::int16_t>(codec_->decode_buffer.data(), *n));
+    rx_expected_ts_ += static_cast<std::uint32_t>(*n);
+    const auto& info = codec_->choice.codec->info();
+    // A packet ending in a SID frame (G.729 Annex B): keep making comfort noise in the gap.
+    rx_comfort_noise_ = info.sid_bytes > 0 && p.payload.size() % info.bytes_per_frame == info.sid_bytes;
+}
+
+bool connection::receive(std::span<std::int16_t> out) noexcept {
+    std::fill(out.begin(), out.end(), std::int16_t{0});
+    if (state_ == state::deleted) return false;
+    for (int i = 0; i < 4; ++i) {  // more than one only after a jitter-buffer resize
+        auto p = session_->poll(rx_clock_, this);
+        if (!p) break;
+        handle_packet(*p);
+    }
+    rx_clock_ += tick_;
+
+    // RTP timeout (reported once, re-armed by the next packet).
+    const auto seen = session_->packets_received();
+    if (seen != rx_packets_seen_) {
+        rx_packets_seen_ = seen;
+        silent_ticks_ = 0;
+        if (timed_out_) {
+            timed_out_ = false;
+            emit(media_event_kind::rtp_resumed);
+        }
+    } else if (timeout_ticks_ > 0 && !timed_out_ && ++silent_ticks_ >= timeout_ticks_) {
+        timed_out_ = true;
+        emit(media_event_kind::rtp_timeout);
+    }
+
+    const bool plays = plays_to_line(mode_) || mode_ == connection_mode::netwloop;
+    bool audible = false;
+    if (plays && rx_started_) {
+        ++rx_idle_ticks_;
+        if (fifo_fill_ < tick_ && (rx_idle_ticks_ <= max_conceal_ticks || rx_comfort_noise_))
+            conceal(tick_ - fifo_fill_);
+        const std::size_t n = std::min<std::size_t>(fifo_fill_, tick_);
+        std::copy_n(fifo_.begin(), n, out.begin());
+        std::copy(fifo_.begin() + static_cast<std::ptrdiff_t>(n),
+                  fifo_.begin() + static_cast<std::ptrdiff_t>(fifo_fill_), fifo_.begin());
+        fifo_fill_ -= n;
+        audible = n > 0;
+    }
+    if (plays_to_line(mode_) && tev_playing_) {
+        // RFC 4733 §2.5.2: the regenerated tone replaces whatever audio covers the event.
+        if (++tev_idle_ticks_ > tev_timeout_ticks) dtmf_tx_->stop();
+        if (dtmf_tx_->generate(out)) audible = true;
+        else tev_playing_ = false;
+    }
+    publish();
+    return audible;
+}
+
+void connection::on_telephone_event(const rtp::telephone_event& ev) {
+    if (!plays_to_line(mode_)) return;
+    const char d = digit_of_event(ev.event);
+    if (d == 0) return;  // not a DTMF event (RFC 4733 §3 other events): ignored
+    stats_->events_received.fetch_add(1, std::memory_order_relaxed);
+    if (ev.timestamp == tev_last_ts_ && (tev_playing_ || tev_ended_)) {
+        // An update or a retransmitted end of the event already playing (RFC 4733 §2.5.1).
+        tev_idle_ticks_ = 0;
+        if (ev.end && !tev_ended_) {
+            tev_ended_ = true;
+            dtmf_tx_->stop();
+        }
+        return;
+    }
+    tev_last_ts_ = ev.timestamp;
+    tev_ended_ = ev.end;
+    tev_idle_ticks_ = 0;
+    if (dtmf_tx_->start(d)) {
+        tev_playing_ = true;
+        if (ev.end) dtmf_tx_->stop();
+    }
+}
+
+// ---- linear -> RTP ----------------------------------------------------------------------------
+
+void connection::encode_block(std::span<const std::int16_t> pcm) noexcept {
+    auto& c = *codec_;
+    std::size_t done = 0;
+    while (done < pcm.size()) {
+        const std::size_t n = std::min(pcm.size() - done, c.samples_per_packet - encode_fill_);
+        std::copy_n(pcm.begin() + static_cast<std::ptrdiff_t>(done), n,
+                    c.encode_buffer.begin() + static_cast<std::ptrdiff_t>(encode_fill_));
+        encode_fill_ += n;
+        done += n;
+        if (encode_fill_ < c.samples_per_packet) break;
+        encode_fill_ = 0;
+        auto bytes = c.encoder->encode(c.encode_buffer, c.payload_buffer);
+        const bool suppressed = relay_digit_ != 0 && tev_pt_.has_value();
+        if (bytes && *bytes > 0 && !suppressed && state_ == state::connected) {
+            (void)session_->send_audio(std::span<const std::uint8_t>(c.payload_buffer.data(), *bytes),
+                                       tx_ts_, marker_next_);
+            marker_next_ = false;
+        } else {
+            marker_next_ = true;  // VAD silence or an event: the next audio starts a talkspurt
+        }
+        tx_ts_ += static_cast<std::uint32_t>(c.samples_per_packet);
+    }
+}
+
+void connection::relay_dtmf(const dtmf_detector::result& r) noexcept {
+    auto send = [this](bool marker, bool end) {
+        if (state_ != state::connected) return;
+        rtp::telephone_event ev;
+        ev.event = event_of_digit(relay_digit_);
+        ev.end = end;
+        ev.volume = tev_volume;
+        ev.duration = static_cast<std::uint16_t>(std::min<std::uint32_t>(relay_samples_, 0xFFFF));
+        ev.marker = marker;
+        (void)session_->send_event(ev, relay_ts_);
+    };
+    if (r.ended && relay_digit_ != 0) {
+        // RFC 4733 §2.5.1.4: the final packet is sent three times.
+        for (int i = 0; i < 3; ++i) send(false, true);
+        relay_digit_ = 0;
+    }
+    if (r.started != 0) {
+        emit(media_event_kind::dtmf_digit, r.started);
+        stats_->digits_detected.fetch_add(1, std::memory_order_relaxed);
+        if (tev_pt_ && event_of_digit(r.started) != 255) {
+            relay_digit_ = r.started;
+            relay_ts_ = tx_ts_ + static_cast<std::uint32_t>(encode_fill_);
+            relay_samples_ = tick_;
+            relay_since_update_ = 0;
+            send(true, false);  // RFC 4733 §2.5.1.2: marker on the first packet of an event
+            return;
+        }
+    }
+    if (relay_digit_ != 0) {
+        relay_samples_ += tick_;
+        relay_since_update_ += tick_;
+        if (relay_since_update_ >= codec_->samples_per_packet) {
+            relay_since_update_ = 0;
+            send(false, false);
+        }
+    }
+}
+
+void connection::transmit(std::span<const std::int16_t> line, std::span<const std::int16_t> line_ref,
+                          std::span<const std::int16_t> mix) noexcept {
+    if (state_ == state::deleted) return;
+    if (!sends_to_network(mode_) && mode_ != connection_mode::netwloop) return;
+    if (line.size() == tick_) {
+        if (ec_on_ && line_ref.size() == tick_) ec_->process(line, line_ref, work_);
+        else std::copy(line.begin(), line.end(), work_.begin());
+        // G.168 §9: the answer tone disables the canceller (modems run their own).
+        if (ec_on_ && answer_tone_->process(line)) {
+            ec_on_ = false;
+            emit(media_event_kind::answer_tone);
+        }
+        relay_dtmf(dtmf_rx_->process(work_));
+        if (relay_digit_ != 0 && tev_pt_) std::fill(work_.begin(), work_.end(), std::int16_t{0});
+    } else {
+        std::fill(work_.begin(), work_.end(), std::int16_t{0});
+    }
+    if (mix.size() == tick_)
+        for (std::size_t i = 0; i < tick_; ++i) work_[i] = sat_add(work_[i], mix[i]);
+    encode_block(work_);
+}
+
+// ---- control ----------------------------------------------------------------------------------
+
+std::unique_ptr<codec_pipeline> connection::apply(const connection_changes& c,
+                                                  std::unique_ptr<codec_pipeline> codec) noexcept {
+    if (state_ == state::deleted) return codec;
+    if (c.mode) mode_ = *c.mode;
+    if (c.echo_canceller) {
+        ec_on_ = *c.echo_canceller;
+        if (ec_on_) {
+            ec_->reset();
+            answer_tone_->reset();
+        }
+    }
+    if (c.remote && session_->set_remote(c.remote->address, c.remote->port))
+        state_ = state::connected;
+    if (codec) {
+        std::swap(codec_, codec);
+        encode_fill_ = 0;
+        fifo_fill_ = 0;
+        rx_started_ = false;
+        marker_next_ = true;
+    }
+    return codec;  // the old pipeline (or null): freed by the control thread
+}
+
+void connection::close() noexcept {
+    state_ = state::deleted;
+    publish();
+}
+
+void connection::publish() noexcept {
+    const auto s = session_->statistics();
+    auto& p = *stats_;
+    p.packets_sent.store(s.packets_sent, std::memory_order_relaxed);
+    p.octets_sent.store(s.octets_sent, std::memory_order_relaxed);
+    p.packets_received.store(s.packets_received, std::memory_order_relaxed);
+    p.octets_received.store(s.octets_received, std::memory_order_relaxed);
+    p.packets_lost.store(s.packets_lost, std::memory_order_relaxed);
+    p.jitter_ms.store(s.jitter_ms, std::memory_order_relaxed);
+    p.latency_ms.store(s.latency_ms, std::memory_order_relaxed);
+    p.events_sent.store(s.events_sent, std::memory_order_relaxed);
+}
+
+}  // namespace tandem::gateway::media

@@ -1,0 +1,233 @@
+#include "gateway/media/media_engine.hpp"
+
+#include <fmt/format.h>
+
+#include "common/log.hpp"
+
+namespace tandem::gateway::media {
+
+namespace {
+media_error from(rtp::rtp_error e) {
+    switch (e) {
+        case rtp::rtp_error::bind_failed: return media_error::bind_failed;
+        case rtp::rtp_error::bad_address: return media_error::bad_address;
+        case rtp::rtp_error::bad_payload_type: return media_error::bad_payload_type;
+        default: return media_error::codec_failure;
+    }
+}
+constexpr unsigned max_commands_per_tick = 32;
+}  // namespace
+
+expected<std::unique_ptr<media_engine>, media_error> media_engine::create(
+    const media_engine_config& c) {
+    if (c.tick_samples == 0 || c.tick_samples % 8 != 0 || c.max_connections_per_endpoint == 0 ||
+        c.queue_capacity == 0)
+        return make_unexpected(media_error::bad_config);
+    if (!c.span && c.virtual_endpoints == 0) return make_unexpected(media_error::bad_config);
+    auto ports = rtp::port_allocator::create(c.ports);
+    if (!ports) return make_unexpected(media_error::bad_config);
+    return std::unique_ptr<media_engine>(new media_engine(c, std::move(*ports)));
+}
+
+media_engine::media_engine(const media_engine_config& c, rtp::port_allocator ports)
+    : config_(c), ports_(std::move(ports)), commands_(c.queue_capacity),
+      retired_(c.queue_capacity), events_(c.queue_capacity) {
+    if (config_.span) {
+        const auto& l = *config_.span;
+        const char* kind = l.type == tdm::span_type::e1 ? "e1" : "t1";
+        for (unsigned n : l.bearers())
+            endpoints_.push_back(std::make_unique<endpoint>(
+                fmt::format("ds/{}-{}/{}", kind, config_.span_number, n), l.position(n), l.law,
+                config_.max_connections_per_endpoint, config_.tick_samples));
+    }
+    for (unsigned n = 1; n <= config_.virtual_endpoints; ++n)
+        endpoints_.push_back(std::make_unique<endpoint>(
+            fmt::format("rtp/{}", n), std::nullopt, tdm::companding_law::alaw,
+            config_.max_connections_per_endpoint, config_.tick_samples));
+    endpoint_load_.assign(endpoints_.size(), 0);
+}
+
+media_engine::~media_engine() {
+    // The media thread is stopped by now (the owner's job): drop everything in flight.
+    while (commands_.pop()) {
+    }
+    while (retired_.pop()) {
+    }
+}
+
+std::optional<endpoint_index> media_engine::find_endpoint(std::string_view name) const {
+    for (std::size_t i = 0; i < endpoints_.size(); ++i)
+        if (endpoints_[i]->name() == name) return endpoint_index(static_cast<std::uint32_t>(i));
+    return std::nullopt;
+}
+
+const std::string& media_engine::endpoint_name(endpoint_index e) const {
+    return endpoints_.at(e.value())->name();
+}
+
+expected<void, media_error> media_engine::submit(command& cmd) {
+    if (in_flight_ >= config_.queue_capacity || !commands_.push(cmd))
+        return make_unexpected(media_error::queue_full);
+    ++in_flight_;
+    return {};
+}
+
+expected<connection_info, media_error> media_engine::create_connection(endpoint_index e,
+                                                                       const connection_params& p) {
+    collect();
+    if (e.value() >= endpoints_.size()) return make_unexpected(media_error::unknown_endpoint);
+    if (endpoint_load_[e.value()] >= config_.max_connections_per_endpoint)
+        return make_unexpected(media_error::too_many_connections);
+    if (in_flight_ >= config_.queue_capacity) return make_unexpected(media_error::queue_full);
+    if (p.codec.codec == nullptr) return make_unexpected(media_error::unsupported_codec);
+
+    auto port = ports_.allocate();
+    if (!port) return make_unexpected(media_error::no_port);
+    rtp::rtp_session_config rc;
+    rc.bind_address = config_.bind_address;
+    rc.local_port = *port;
+    rc.payload_type = p.codec.payload_type;
+    rc.clock_rate = p.codec.codec->info().clock_rate;
+    rc.telephone_event_payload_type = p.telephone_event_payload_type;
+    rc.jitter = p.jitter;
+    rc.latch_remote = p.latch_remote;
+    auto session = rtp::rtp_session::create(rc);
+    if (!session) {
+        (void)ports_.release(*port);
+        return make_unexpected(from(session.error()));
+    }
+    const connection_id id(next_id_++);
+    auto conn = connection::create(id, e, p, std::move(*session), config_.tick_samples, this);
+    if (!conn) {
+        (void)ports_.release(*port);
+        return make_unexpected(conn.error());
+    }
+    auto stats = (*conn)->stats();
+    command cmd;
+    cmd.what = command::kind::add;
+    cmd.endpoint = e;
+    cmd.id = id;
+    cmd.conn = std::move(*conn);
+    if (auto r = submit(cmd); !r) {
+        cmd.conn.reset();
+        (void)ports_.release(*port);
+        return make_unexpected(r.error());
+    }
+    records_.emplace(id, record{e, *port, std::move(stats)});
+    ++endpoint_load_[e.value()];
+    log::get("media")->debug("{} conn {:X}: created on port {}", endpoints_[e.value()]->name(),
+                             id.value(), *port);
+    return connection_info{id, *port};
+}
+
+expected<void, media_error> media_engine::modify_connection(connection_id id,
+                                                            const connection_changes& c) {
+    collect();
+    auto it = records_.find(id);
+    if (it == records_.end()) return make_unexpected(media_error::unknown_connection);
+    if (c.remote && c.remote->port == 0) return make_unexpected(media_error::bad_address);
+    command cmd;
+    cmd.what = command::kind::modify;
+    cmd.endpoint = it->second.endpoint;
+    cmd.id = id;
+    cmd.changes = c;
+    if (c.codec) {
+        auto codec = codec_pipeline::create(*c.codec, config_.tick_samples);
+        if (!codec) return make_unexpected(codec.error());
+        cmd.codec = std::move(*codec);
+    }
+    return submit(cmd);
+}
+
+expected<connection_statistics, media_error> media_engine::delete_connection(connection_id id) {
+    collect();
+    auto it = records_.find(id);
+    if (it == records_.end()) return make_unexpected(media_error::unknown_connection);
+    auto stats = statistics(id);
+    command cmd;
+    cmd.what = command::kind::remove;
+    cmd.endpoint = it->second.endpoint;
+    cmd.id = id;
+    if (auto r = submit(cmd); !r) return make_unexpected(r.error());
+    --endpoint_load_[it->second.endpoint.value()];
+    records_.erase(it);
+    return stats;
+}
+
+expected<connection_statistics, media_error> media_engine::statistics(connection_id id) const {
+    auto it = records_.find(id);
+    if (it == records_.end()) return make_unexpected(media_error::unknown_connection);
+    const auto& p = *it->second.stats;
+    connection_statistics s;
+    s.packets_sent = p.packets_sent.load();
+    s.octets_sent = p.octets_sent.load();
+    s.packets_received = p.packets_received.load();
+    s.octets_received = p.octets_received.load();
+    s.packets_lost = p.packets_lost.load();
+    s.jitter_ms = p.jitter_ms.load();
+    s.latency_ms = p.latency_ms.load();
+    s.frames_concealed = p.frames_concealed.load();
+    s.late_packets = p.late_packets.load();
+    s.events_sent = p.events_sent.load();
+    s.events_received = p.events_received.load();
+    s.digits_detected = p.digits_detected.load();
+    s.decode_errors = p.decode_errors.load();
+    return s;
+}
+
+std::optional<media_event> media_engine::next_event() { return events_.pop(); }
+
+void media_engine::collect() {
+    while (auto cmd = retired_.pop()) {
+        --in_flight_;
+        if (cmd->conn) {
+            const auto port = cmd->conn->local_port();
+            cmd->conn.reset();  // closes the sockets before the port can be reused
+            (void)ports_.release(port);
+        }
+    }
+}
+
+void media_engine::notify(const media_event& ev) noexcept {
+    media_event copy = ev;
+    if (!events_.push(copy)) events_dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void media_engine::apply(command& cmd) noexcept {
+    auto& ep = *endpoints_[cmd.endpoint.value()];
+    switch (cmd.what) {
+        case command::kind::add:
+            ep.attach(cmd.conn);  // the control plane never over-fills an endpoint
+            break;
+        case command::kind::modify:
+            if (auto* c = ep.find(cmd.id)) cmd.codec = c->apply(cmd.changes, std::move(cmd.codec));
+            break;
+        case command::kind::remove:
+            cmd.conn = ep.detach(cmd.id);
+            if (cmd.conn) cmd.conn->close();
+            break;
+        case command::kind::none:
+            break;
+    }
+}
+
+void media_engine::tick(const tdm::block* rx, tdm::block* tx) noexcept {
+    for (unsigned n = 0; n < max_commands_per_tick; ++n) {
+        auto cmd = commands_.pop();
+        if (!cmd) break;
+        apply(*cmd);
+        // Back to the control thread, with whatever must be freed there. The retire queue has
+        // room: the control side never has more than its capacity in flight.
+        retired_.push(*cmd);
+    }
+    for (auto& ep : endpoints_) {
+        const auto slot = ep->slot();
+        if (slot && rx != nullptr && tx != nullptr && *slot < rx->slot_count() &&
+            rx->samples_per_slot() == config_.tick_samples)
+            ep->tick(rx->slot(*slot), tx->slot(*slot));
+        else
+            ep->tick({}, {});
+    }
+}
+
+}  // namespace tandem::gateway::media
