@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <random>
 
 namespace tandem::gateway::media {
 
@@ -64,6 +65,8 @@ expected<std::unique_ptr<connection>, media_error> connection::create(
                                               static_cast<unsigned>(params.echo_tail.count()));
     c->ec_on_ = params.echo_canceller;
     c->work_.assign(tick_samples, 0);
+    // RFC 3550 §5.1: the initial timestamp is random (drawn here, on the control thread).
+    c->tx_ts_ = std::random_device{}();
     c->fifo_.assign(fifo_capacity, 0);
     c->timeout_ticks_ = static_cast<unsigned>(params.rtp_timeout.count() * 8 / tick_samples);
     if (params.remote) {
@@ -293,6 +296,7 @@ void connection::transmit(std::span<const std::int16_t> line, std::span<const st
     if (mix.size() == tick_)
         for (std::size_t i = 0; i < tick_; ++i) work_[i] = sat_add(work_[i], mix[i]);
     encode_block(work_);
+    publish();  // again, so that PS/OS include this tick's packet
 }
 
 // ---- control ----------------------------------------------------------------------------------
