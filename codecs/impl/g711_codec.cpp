@@ -11,6 +11,10 @@ namespace {
 
 enum class law { ulaw, alaw };
 
+/// Samples per G.711 frame (10 ms). A constant, so that the frame check compiles to a
+/// multiply instead of a division: this codec costs ~30 ns per frame and it shows.
+constexpr std::size_t g711_frame = 80;
+
 template <law l>
 class g711_encoder final : public encoder {
 public:
@@ -19,7 +23,9 @@ public:
     const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
-        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
+        if (pcm.empty() || pcm.size() % g711_frame != 0) {
+            return make_unexpected(codec_error::wrong_frame_length);
+        }
         if (out.size() < pcm.size()) return make_unexpected(codec_error::buffer_too_small);
         if constexpr (l == law::ulaw) {
             g711::encode_ulaw(pcm, out);
@@ -73,8 +79,8 @@ codec_info g711_info(std::string_view name, std::uint8_t pt, std::string_view de
     i.sample_rate = 8000;
     i.bit_rate = 64000;
     i.frame_duration = std::chrono::microseconds{10'000};
-    i.samples_per_frame = 80;
-    i.bytes_per_frame = 80;
+    i.samples_per_frame = g711_frame;
+    i.bytes_per_frame = g711_frame;
     i.default_ptime = std::chrono::milliseconds{20};
     i.min_ptime = std::chrono::milliseconds{10};
     i.max_ptime = std::chrono::milliseconds{200};
