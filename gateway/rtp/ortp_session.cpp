@@ -94,6 +94,13 @@ public:
         events_ = events;
         mblk_t* m = rtp_session_recvm_with_ts(session_, local_ts);
         events_ = nullptr;
+        if (!base_seq_) {
+            // The first packets: the base of the loss count is where the stream began.
+            const auto received = rtp_session_get_stats(session_)->packet_recv;
+            if (received > 0)
+                base_seq_ = static_cast<std::int64_t>(rtp_session_get_rcv_ext_seq_number(session_)) -
+                            static_cast<std::int64_t>(received) + 1;
+        }
         if (m == nullptr) return std::nullopt;
         const auto* h = reinterpret_cast<const rtp_header_t*>(m->b_rptr);
         unsigned char* payload = nullptr;
@@ -120,7 +127,7 @@ public:
         r.octets_sent = octets_sent_;
         r.packets_received = s->packet_recv;
         r.octets_received = s->hw_recv;
-        r.packets_lost = s->cum_packet_loss;
+        r.packets_lost = packets_lost();
         r.late_packets = s->outoftime;
         r.rtcp_sent = s->sent_rtcp_packets;
         r.rtcp_received = s->recv_rtcp_packets;
@@ -135,6 +142,16 @@ public:
         if (rtt_s > 0) r.latency_ms = static_cast<std::uint32_t>(rtt_s * 500.0f);
         return r;
     }
+    /// RFC 3550 §A.3: expected (from the extended highest sequence number) minus received.
+    /// oRTP only updates its own count when it sends an RTCP report, so it is computed here.
+    std::int64_t packets_lost() const noexcept {
+        const auto received = rtp_session_get_stats(session_)->packet_recv;
+        if (received == 0 || !base_seq_) return 0;
+        const auto highest = rtp_session_get_rcv_ext_seq_number(session_);
+        const std::int64_t expected = static_cast<std::int64_t>(highest) - *base_seq_ + 1;
+        return std::max<std::int64_t>(0, expected - static_cast<std::int64_t>(received));
+    }
+
     std::uint64_t packets_received() const noexcept override {
         return rtp_session_get_stats(session_)->packet_recv;
     }
@@ -183,6 +200,7 @@ private:
     bool has_remote_ = false;
     telephone_event_handler* events_ = nullptr;
     std::array<std::uint8_t, max_payload> rx_{};
+    std::optional<std::int64_t> base_seq_;  ///< extended sequence number of the first packet
     std::uint64_t octets_sent_ = 0;
     std::uint64_t send_errors_ = 0;
     std::uint64_t events_sent_ = 0;

@@ -75,15 +75,22 @@ TEST(echo_canceller, when_a_modem_answer_tone_arrives_then_the_canceller_is_disa
     double phase = 0.0;
     std::array<std::int16_t, 80> in{};
     bool reported = false;
+    int at_tick = -1;
     for (int t = 0; t < 200 && !reported; ++t) {
         if (t > 0 && t % 45 == 0) phase += M_PI;
         phase = audio::fill_sine(in, 2100.0, 8000.0, 8000, phase);
         bench.put(1, in);
         bench.tick();
         while (auto ev = bench.engine->next_event())
-            if (ev->kind == media::media_event_kind::answer_tone && ev->connection == a->id) reported = true;
+            if (ev->kind == media::media_event_kind::answer_tone && ev->connection == a->id) {
+                reported = true;
+                at_tick = t;
+            }
     }
+    std::printf("answer tone recognised after %d ms\n", at_tick * 10);
     EXPECT_TRUE(reported);
+    // Only a phase reversal (the first at 450 ms) tells it from a plain 2100 Hz tone.
+    EXPECT_GE(at_tick, 45);
 }
 
 }  // namespace
