@@ -18,3 +18,13 @@ function(tandem_add_gtest name)
                        PROPERTIES ENVIRONMENT "TANDEM_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
                        DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# Adds every immediate subfolder of the current source folder that has a CMakeLists.txt.
+function(tandem_add_subfolders)
+  file(GLOB _entries LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/*)
+  foreach(dir ${_entries})
+    if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/CMakeLists.txt)
+      add_subdirectory(${dir})
+    endif()
+  endforeach()
+endfunction()
