@@ -253,10 +253,10 @@ m::endpoint_name agent::name_of(const endpoint_address& a) const {
 m::notified_entity agent::default_notified() const {
   m::notified_entity n;
   n.local = config_.call_agent_name;
-  n.domain.host = config_.call_agent.address.find(':') != std::string::npos
-                      ? "[" + config_.call_agent.address + "]"
-                      : config_.call_agent.address;
-  if (n.domain.host.find_first_not_of("0123456789.") == std::string::npos) n.domain.host = "[" + n.domain.host + "]";
+  const auto& host = config_.call_agent.address;
+  // An address literal is written in brackets (RFC 3435 §3.2.1.3); a host name as is.
+  const bool literal = host.find_first_not_of("0123456789.") == std::string::npos || host.find(':') != std::string::npos;
+  n.domain.host = literal ? fmt::format("[{}]", host) : host;
   n.domain.port = config_.call_agent.port;
   return n;
 }
