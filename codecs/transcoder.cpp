@@ -20,8 +20,9 @@ struct out_packet {
     std::uint32_t timestamp = 0;
 };
 
-/// The transcoder. State: `started_` tells whether an input timestamp has been seen (the one
-/// piece of stream state; everything else is buffers).
+/// The transcoder. Stream state (everything else is buffers):
+///   idle    --push (decoded)-->  running   (the first input timestamp anchors the stream)
+///   running --push/push_loss-->  running   (gaps concealed; a long gap restarts in place)
 class transcoder_impl final : public transcoder {
 public:
     transcoder_impl(std::unique_ptr<decoder> dec, std::unique_ptr<encoder> enc,
@@ -53,7 +54,7 @@ public:
     expected<void, codec_error> push(std::span<const std::uint8_t> payload,
                                      std::uint32_t rtp_timestamp) override {
         ++stats_.packets_in;
-        if (started_) {
+        if (state_ == state::running) {
             const auto ahead = static_cast<std::int32_t>(rtp_timestamp - expected_in_ts_);
             if (ahead < 0) {  // behind the stream: duplicate or too late to play
                 ++stats_.late_packets;
@@ -67,7 +68,7 @@ public:
             return make_unexpected(decoded.error());
         }
         const auto ticks = static_cast<std::uint32_t>(*decoded * in_.clock_rate / in_.sample_rate);
-        started_ = true;
+        state_ = state::running;
         expected_in_ts_ = rtp_timestamp + ticks;
         feed(std::span<const std::int16_t>(decoded_).first(*decoded));
         return {};
@@ -75,7 +76,7 @@ public:
 
     expected<void, codec_error> push_loss(std::size_t frames) override {
         conceal_frames(frames);
-        if (started_) {
+        if (state_ == state::running) {
             expected_in_ts_ += static_cast<std::uint32_t>(frames * in_.rtp_ticks_per_frame());
         }
         return {};
@@ -195,7 +196,8 @@ private:
     std::size_t frames_per_packet_;
     std::size_t max_conceal_frames_ = 0;
 
-    bool started_ = false;
+    enum class state { idle, running };
+    state state_ = state::idle;
     std::uint32_t expected_in_ts_ = 0;
     std::uint32_t next_out_ts_;
 
