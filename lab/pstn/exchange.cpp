@@ -215,8 +215,8 @@ struct exchange::impl {
         if (!c->cause) c->cause = e.clearing_cause;
         c->state = call_state::disconnecting;
         add_event(*c, "disconnect", e.clearing_cause);
-        // Q.931 §5.3.4: answer DISCONNECT with RELEASE.
-        (void)u.link->hangup(c->handle, e.clearing_cause);
+        // Q.931 §5.3.4: answer DISCONNECT with RELEASE (the far end's cause stays the call's).
+        (void)u.link->hangup(c->handle, cause::normal_clearing);
         schedule_pri_timer(u);
         break;
       case event_kind::released:
@@ -244,6 +244,7 @@ struct exchange::impl {
     auto reject = [&](cause why) {
       rec.cause = why;
       rec.state = call_state::disconnecting;
+      add_event(rec, "disconnect", why);
       (void)u.link->hangup(rec.handle, why);
       schedule_pri_timer(u);
     };
@@ -311,11 +312,13 @@ struct exchange::impl {
     if (c->state == call_state::released)
       return make_unexpected(fmt::format("call {} is already released", id.value()));
     auto* u = unit_of(c->span);
+    if (c->state == call_state::disconnecting) return {};  // clearing already under way
     if (!c->cause) c->cause = why;
     c->state = call_state::disconnecting;
     call_timers.erase(id.value());
-    if (auto r = u->link->hangup(c->handle, why); !r) return r;
+    // Recorded before asking libpri: some causes end the call inside hangup().
     add_event(*c, "disconnect", why);
+    if (auto r = u->link->hangup(c->handle, why); !r) return r;
     schedule_pri_timer(*u);
     return {};
   }

@@ -1,5 +1,6 @@
 #include "lab/pstn/control/protocol.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -175,7 +176,13 @@ result do_play(exchange& ex, const fields& f, call_id id) {
   return json::object();
 }
 
+constexpr std::string_view known_commands[] = {"call", "answer", "hangup", "dtmf", "play",
+                                               "info", "audio", "calls", "status", "shutdown"};
+
 result dispatch(exchange& ex, const std::string& cmd, const fields& f, bool& shutdown) {
+  if (std::find(std::begin(known_commands), std::end(known_commands), cmd) == std::end(known_commands))
+    return make_unexpected(bad_request{fmt::format(
+        "unknown command \"{}\" (call, answer, hangup, dtmf, play, info, audio, calls, status, shutdown)", cmd)});
   if (cmd == "call") return do_call(ex, f);
   if (cmd == "status") {
     json spans = json::array();
@@ -235,8 +242,7 @@ result dispatch(exchange& ex, const std::string& cmd, const fields& f, bool& shu
     if (!r) return fail(r);
     return audio_json(*r);
   }
-  return make_unexpected(bad_request{fmt::format(
-      "unknown command \"{}\" (call, answer, hangup, dtmf, play, info, audio, calls, status, shutdown)", cmd)});
+  return make_unexpected(bad_request{fmt::format("command \"{}\" has no handler", cmd)});
 }
 
 std::string error_line(const json& id, std::string_view message) {

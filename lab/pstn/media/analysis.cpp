@@ -104,11 +104,18 @@ std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
 std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
                                        std::span<const std::int16_t> recording) {
   if (reference.empty() || recording.size() < reference.size()) return std::nullopt;
-  // find_delay searches lags in [-max, +max]; the signal starts somewhere in the recording.
-  const int max_lag = static_cast<int>(recording.size() - reference.size());
-  auto q = codecs::audio::measure(reference, recording, max_lag);
-  if (q.align.correlation < 0.5 || q.align.delay_samples < 0) return std::nullopt;
-  return alignment_result{q.align.delay_samples, q.align.correlation, q.snr_db, q.segmental_snr_db};
+  // Pad with silence so that a signal still arriving is found where it really starts (a
+  // search limited to complete positions would lock onto a neighbouring lag instead), then
+  // accept it only once it is complete.
+  std::vector<std::int16_t> padded(recording.begin(), recording.end());
+  padded.resize(recording.size() + reference.size(), 0);
+  auto found = codecs::audio::find_delay(reference, padded, static_cast<int>(recording.size()));
+  if (found.delay_samples < 0 || found.correlation < 0.5) return std::nullopt;
+  const auto offset = static_cast<std::size_t>(found.delay_samples);
+  if (offset + reference.size() > recording.size()) return std::nullopt;
+  auto aligned = recording.subspan(offset, reference.size());
+  return alignment_result{found.delay_samples, found.correlation, codecs::audio::snr_db(reference, aligned),
+                          codecs::audio::segmental_snr_db(reference, aligned)};
 }
 
 }  // namespace tandem::lab::pstn::media

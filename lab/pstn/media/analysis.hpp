@@ -36,8 +36,9 @@ struct alignment_result {
 };
 
 /// Finds `reference` in `recording` (cross-correlation over the whole recording) and measures
-/// SNR after alignment. nullopt when the recording is shorter than the reference or the best
-/// correlation is below 0.5 (the signal is not there).
+/// SNR after alignment. nullopt when the signal is not there (best normalised correlation
+/// below 0.5) or not complete yet. Cost: time-domain cross-correlation, about
+/// recording x reference multiply-adds (~0.3 s for 10 s against the 0.5 s marker).
 [[nodiscard]] std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
                                                      std::span<const std::int16_t> recording);
 

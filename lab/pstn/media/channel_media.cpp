@@ -65,7 +65,15 @@ bool channel_media::push(const command& c) {
 
 bool channel_media::start_call() { return push({command_kind::start_call, {}}); }
 bool channel_media::stop_call() { return push({command_kind::stop_call, {}}); }
-bool channel_media::play(const play_command& p) { return push({command_kind::play, p}); }
+bool channel_media::play(const play_command& p) {
+  {
+    // Clients poll play_start_us to learn when this command went out: forget the last one's.
+    std::lock_guard lock(mutex_);
+    play_start_sample_ = 0;
+    play_start_us_ = 0;
+  }
+  return push({command_kind::play, p});
+}
 
 void channel_media::apply(const command& c) {
   switch (c.kind) {

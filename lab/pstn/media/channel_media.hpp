@@ -74,7 +74,8 @@ class channel_media {
   bool start_call();
   /// The call ended: stop recording and sending (results stay until the next start_call).
   bool stop_call();
-  /// Changes what is sent. False when the queue is full (the caller reports it).
+  /// Changes what is sent. False when the queue is full (the caller reports it). The report's
+  /// play_start_* read 0 until the command takes effect at the next tick.
   bool play(const play_command& command);
   [[nodiscard]] channel_report snapshot() const;
 

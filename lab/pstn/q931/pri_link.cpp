@@ -64,6 +64,16 @@ struct call_entry {
   cause first_cause = cause::normal_clearing;
 };
 
+/// Causes for which libpri 1.6 clears with RELEASE COMPLETE instead of DISCONNECT (its
+/// q931_hangup): 1 unallocated number, 34 no circuit available, 44 requested channel not
+/// available, 81 invalid call reference, 82 identified channel does not exist.
+bool clears_with_release_complete(cause c) {
+  switch (static_cast<int>(c)) {
+    case 1: case 34: case 44: case 81: case 82: return true;
+    default: return false;
+  }
+}
+
 link_event make_event(event_kind k, std::uint32_t handle = 0, unsigned channel = 0) {
   link_event e;
   e.kind = k;
@@ -318,18 +328,29 @@ expected<void, std::string> pri_link::answer(call_handle call, unsigned channel)
 }
 
 expected<void, std::string> pri_link::hangup(call_handle call, cause c) {
-  return with_call(impl_->calls, call, "hangup", [&](call_entry& e) {
-    if (e.state == clearing::local) return 0;  // already clearing: nothing more to send
-    if (e.state == clearing::none) e.first_cause = c;
-    e.state = clearing::local;
-    if (e.responded == response::none_yet) {
-      // libpri 1.6 sends nothing when told to clear a call still in the Call Present state;
-      // CALL PROCEEDING first, then DISCONNECT with the cause, as a network often does.
-      e.responded = response::sent;
-      pri_proceeding(impl_->ctrl, e.call, static_cast<int>(e.channel), 0);
-    }
-    return pri_hangup(impl_->ctrl, e.call, static_cast<int>(c));
-  });
+  auto it = impl_->calls.find(call.value());
+  if (it == impl_->calls.end()) return make_unexpected(fmt::format("hangup: no such call {}", call.value()));
+  call_entry& e = it->second;
+  if (e.state == clearing::local) return {};  // already clearing: nothing more to send
+  if (e.state == clearing::none) e.first_cause = c;
+  e.state = clearing::local;
+  if (e.responded == response::none_yet) {
+    // libpri 1.6 sends nothing when told to clear a call still in the Call Present state;
+    // CALL PROCEEDING first, then the clearing message with the cause, as a network often does.
+    e.responded = response::sent;
+    pri_proceeding(impl_->ctrl, e.call, static_cast<int>(e.channel), 0);
+  }
+  if (pri_hangup(impl_->ctrl, e.call, static_cast<int>(c)) != 0)
+    return make_unexpected(std::string("hangup: libpri refused"));
+  if (clears_with_release_complete(c)) {
+    // libpri answers these causes with RELEASE COMPLETE and frees the call at once, without
+    // an event: the call is over now.
+    link_event ev = make_event(event_kind::released, call.value(), e.channel);
+    ev.clearing_cause = e.first_cause;
+    impl_->calls.erase(it);
+    impl_->emit(ev);
+  }
+  return {};
 }
 
 void pri_link::drop_all_calls(cause c) {

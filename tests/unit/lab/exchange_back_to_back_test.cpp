@@ -251,6 +251,10 @@ TEST_F(back_to_back, when_the_number_is_unallocated_then_the_caller_gets_cause_1
   ASSERT_TRUE(id.has_value());
   ASSERT_TRUE(run_until([&] { return state(*cpe_, *id) == call_state::released; }));
   EXPECT_EQ(*cpe_->call(*id)->cause, cause::unallocated_number);
+  auto far = last_call(*net_);
+  EXPECT_TRUE(run_until([&] { return state(*net_, far) == call_state::released; }));
+  EXPECT_EQ(*net_->call(far)->cause, cause::unallocated_number);
+  EXPECT_EQ(net_->spans()[0].calls, 0u);
 }
 
 TEST_F(back_to_back, when_a_manual_subscriber_is_answered_by_command_then_the_call_connects) {
