@@ -2,6 +2,8 @@
 
 #include <spandsp.h>
 
+#include <algorithm>
+
 namespace tandem::codecs::impl {
 namespace {
 plc_state_t* as_plc(void* p) { return static_cast<plc_state_t*>(p); }
@@ -18,7 +20,15 @@ void generic_plc::received(std::span<std::int16_t> pcm) noexcept {
 }
 
 void generic_plc::conceal(std::span<std::int16_t> pcm) noexcept {
-    plc_fillin(as_plc(state_), pcm.data(), static_cast<int>(pcm.size()));
+    plc_state_t* s = as_plc(state_);
+    // spandsp 0.0.6 linearises its history ring at the start of a loss with memcpy between
+    // overlapping ranges (undefined behaviour; AddressSanitizer stops on it). Rotate the ring
+    // here first, safely: spandsp then finds it linear and copies nothing.
+    if (s->missing_samples == 0 && s->buf_ptr != 0) {
+        std::rotate(s->history, s->history + s->buf_ptr, s->history + PLC_HISTORY_LEN);
+        s->buf_ptr = 0;
+    }
+    plc_fillin(s, pcm.data(), static_cast<int>(pcm.size()));
 }
 
 void generic_plc::reset() noexcept {
