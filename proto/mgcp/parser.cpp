@@ -1,5 +1,7 @@
 #include "proto/mgcp/parser.hpp"
 
+#include <array>
+
 #include "proto/mgcp/detail/text.hpp"
 #include "proto/sdp/session.hpp"
 
@@ -13,6 +15,28 @@ namespace tandem::mgcp {
 using detail::value_error;
 
 namespace {
+
+/// Characters refused in a line: controls other than HTAB, DEL; and (for MGCP lines, not SDP,
+/// which may carry UTF-8 text) anything above 0x7e.
+constexpr auto bad_char_table(bool allow_8bit) {
+  std::array<unsigned char, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) t[c] = (c < 0x20 && c != '\t') || c == 0x7f || (!allow_8bit && c > 0x7f);
+  return t;
+}
+constexpr auto bad_mgcp_chars = bad_char_table(false);
+constexpr auto bad_sdp_chars = bad_char_table(true);
+
+/// Offset of the first refused character, or npos. Branch-free over the line (the common case
+/// is a clean line), then a second pass only to locate a fault.
+std::size_t find_bad_char(std::string_view line, bool sdp) {
+  const auto& table = sdp ? bad_sdp_chars : bad_mgcp_chars;
+  unsigned char any = 0;
+  for (char c : line) any |= table[static_cast<unsigned char>(c)];
+  if (!any) return std::string_view::npos;
+  for (std::size_t i = 0; i < line.size(); ++i)
+    if (table[static_cast<unsigned char>(line[i])]) return i;
+  return std::string_view::npos;
+}
 
 /// Where each parameter line lands, and how it is checked (RFC 3435 §3.2.2).
 class message_parser {
@@ -58,11 +82,8 @@ bool message_parser::parse_body(std::size_t pos, parameter_set& params, std::vec
     const std::string_view line = text_.substr(pos, end - pos);
     if (line.size() > max_line_length) return fail(pos, return_code::protocol_error, "line too long");
     if (line.empty()) return parse_sessions(next, sessions);
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const auto c = static_cast<unsigned char>(line[i]);
-      if ((c < 0x20 && c != '\t') || c >= 0x7f)
-        return fail(pos + i, return_code::protocol_error, "control or non-ASCII character in a parameter line");
-    }
+    if (const std::size_t bad = find_bad_char(line, false); bad != std::string_view::npos)
+      return fail(pos + bad, return_code::protocol_error, "control or non-ASCII character in a parameter line");
     if (detail::is_wsp(line.front()))
       return fail(pos, return_code::protocol_error, "line starts with white space (folded lines are not MGCP)");
     // RFC 3435 §3.1 has no continuation lines: a following line that starts with white space
@@ -109,13 +130,11 @@ bool message_parser::parse_sessions(std::size_t pos, std::vector<session_text>& 
     if (detail::trim(line).empty()) {
       if (!finish(pos)) return false;
     } else {
-      for (std::size_t i = 0; i < line.size(); ++i) {
-        const auto c = static_cast<unsigned char>(line[i]);
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-          return fail(pos + i, return_code::remote_descriptor_error, "control character in session description");
-      }
+      if (const std::size_t bad = find_bad_char(line, true); bad != std::string_view::npos)
+        return fail(pos + bad, return_code::remote_descriptor_error, "control character in session description");
       if (current.empty()) {
         start = pos;
+        current.reserve(text_.size() - pos);  // one allocation per session description
         if (line.size() < 2 || line[1] != '=' || line[0] != 'v')
           return fail(pos, return_code::remote_descriptor_error, "session description does not start with v=");
       } else {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 #include <sofia-sip/sdp.h>
@@ -31,7 +32,69 @@ std::size_t guess_position(std::string_view text, std::string_view reason) {
   return 0;
 }
 
+/// RFC 4566 §9: token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E.
+bool is_token_char(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2a || c == 0x2b || c == 0x2d || c == 0x2e ||
+         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x5e && c <= 0x7e);
+}
+
+bool is_token(std::string_view t) {
+  if (t.empty()) return false;
+  for (char c : t)
+    if (!is_token_char(c)) return false;
+  return true;
+}
+
+/// RFC 4566 §5.14: m=<media> <port>[/<number of ports>] <proto> <fmt> ...; media and fmt are
+/// tokens, proto is tokens joined by "/", port is decimal.
+bool is_media_line(std::string_view v) {
+  std::vector<std::string_view> fields;
+  for (std::size_t i = 0; i < v.size();) {
+    const std::size_t sp = v.find(' ', i);
+    const std::size_t e = sp == std::string_view::npos ? v.size() : sp;
+    fields.push_back(v.substr(i, e - i));
+    i = e + 1;
+    if (sp == std::string_view::npos) break;
+  }
+  if (fields.size() < 4 || !is_token(fields[0])) return false;
+  const std::string_view port = fields[1];
+  const std::size_t slash = port.find('/');
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.size() <= 5 && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!digits(port.substr(0, slash)) || (slash != std::string_view::npos && !digits(port.substr(slash + 1))))
+    return false;
+  std::string_view proto = fields[2];
+  for (std::size_t i = 0; i <= proto.size();) {
+    const std::size_t sl = proto.find('/', i);
+    const std::size_t e = sl == std::string_view::npos ? proto.size() : sl;
+    if (!is_token(proto.substr(i, e - i))) return false;
+    if (sl == std::string_view::npos) break;
+    i = sl + 1;
+  }
+  for (std::size_t i = 3; i < fields.size(); ++i)
+    if (!is_token(fields[i])) return false;
+  return true;
+}
+
+/// Checks every m= line against the RFC 4566 grammar before Sofia-SIP sees it: Sofia-SIP 1.12
+/// asks for gigabytes on some malformed m= lines (a "/" among the formats, a proto with no
+/// format; found by tests/fuzz/mgcp). Returns the offset of the offending line.
+std::optional<std::size_t> bad_media_line(std::string_view text) {
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() >= 2 && line[0] == 'm' && line[1] == '=' && !is_media_line(line.substr(2))) return start;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 expected<sdp_session_t*, sdp_error> run(std::string_view text, parser_ptr& holder) {
+  if (auto at = bad_media_line(text)) return make_unexpected(sdp_error{*at, "malformed m= line"});
   // The parser copies the text into its own home; no flags: lenient as Sofia is by default,
   // which accepts LF line ends and the partial descriptions of RFC 3435 examples.
   holder.reset(sdp_parse(nullptr, text.data(), static_cast<issize_t>(text.size()), sdp_f_c_missing));

@@ -78,3 +78,24 @@ TEST(mgcp_values, when_package_list_is_given_then_names_and_versions_are_read) {
 
 }  // namespace
 }  // namespace tandem::mgcp
+
+namespace tandem::mgcp {
+namespace {
+
+TEST(mgcp_parameter_code, when_every_code_is_looked_up_by_its_text_in_any_case_then_it_is_found) {
+  for (int i = 0; i <= static_cast<int>(parameter_code::local_connection_descriptor); ++i) {
+    const auto p = static_cast<parameter_code>(i);
+    const std::string upper(code_text(p));
+    std::string lower = upper;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(find_parameter_code(upper), p) << upper;
+    EXPECT_EQ(find_parameter_code(lower), p) << lower;
+  }
+  EXPECT_FALSE(find_parameter_code("ZZ"));
+  EXPECT_FALSE(find_parameter_code("K2"));
+  EXPECT_FALSE(find_parameter_code(""));
+  EXPECT_FALSE(find_parameter_code("RMX"));
+}
+
+}  // namespace
+}  // namespace tandem::mgcp
