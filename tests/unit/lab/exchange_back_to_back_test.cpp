@@ -13,7 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "common/asio.hpp"
+#include "codecs/audio/measure.hpp"
 #include "lab/pstn/exchange.hpp"
+#include "lab/pstn/media/wav_file.hpp"
 
 namespace tandem::lab::pstn {
 namespace {
@@ -52,6 +54,11 @@ class back_to_back : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     std::string socket = dir_ + "/span1.sock";
+    // A media file both sides know: 300 ms of 700 Hz at -12 dBm0.
+    std::string greeting = dir_ + "/greeting.wav";
+    ASSERT_TRUE(media::save_wav(greeting, codecs::audio::make_sine(700, media::amplitude_for_dbm0(-12),
+                                                                   media::sample_rate, 2400))
+                    .has_value());
 
     pstn_config net_cfg;
     net_cfg.record_seconds = 10;
@@ -63,6 +70,7 @@ class back_to_back : public ::testing::Test {
                       subscriber("2002", subscriber_behaviour::busy),
                       subscriber("2003", subscriber_behaviour::manual)};
     net_cfg.spans = {ns};
+    net_cfg.media = {{"greeting", greeting}};
 
     pstn_config cpe_cfg = net_cfg;
     cpe_cfg.side = interface_side::cpe;
@@ -75,6 +83,7 @@ class back_to_back : public ::testing::Test {
     auto n = exchange::create(io_, net_cfg, net_events_);
     ASSERT_TRUE(n.has_value()) << n.error();
     net_ = std::move(*n);
+    cpe_cfg_ = cpe_cfg;
     auto c = exchange::create(io_, cpe_cfg, cpe_events_);
     ASSERT_TRUE(c.has_value()) << c.error();
     cpe_ = std::move(*c);
@@ -118,6 +127,7 @@ class back_to_back : public ::testing::Test {
   }
 
   std::string dir_;
+  pstn_config cpe_cfg_;
   asio::io_context io_;
   recording_notifier net_events_;
   recording_notifier cpe_events_;
@@ -218,6 +228,23 @@ TEST_F(back_to_back, when_the_marker_crosses_one_way_then_the_delay_is_within_on
   EXPECT_GT(a->reference->snr_db, 30.0);  // one A-law pass
 }
 
+TEST_F(back_to_back, when_a_media_file_is_played_then_the_far_end_finds_it_intact) {
+  auto [near, far] = connected_call();
+  play_request file;
+  file.kind = media::source_kind::samples;
+  file.media_name = "greeting";
+  ASSERT_TRUE(cpe_->play(near, file).has_value());
+  std::optional<audio_report> a;
+  ASSERT_TRUE(run_until([&] {
+    a = *net_->audio(far, "greeting", std::nullopt);
+    return a->reference.has_value();
+  }));
+  EXPECT_GT(a->reference->snr_db, 30.0);
+  ASSERT_FALSE(a->tones.empty());
+  EXPECT_NEAR(a->tones.back().frequency_hz, 700, 3);
+  EXPECT_NEAR(a->tones.back().level_dbm0, -12, 0.5);
+}
+
 TEST_F(back_to_back, when_the_caller_hangs_up_then_both_sides_keep_cause_16) {
   auto [near, far] = connected_call();
   ASSERT_TRUE(cpe_->hangup(near, cause::normal_clearing).has_value());
@@ -281,6 +308,22 @@ TEST_F(back_to_back, when_the_peer_vanishes_mid_call_then_the_call_is_cleared_wi
   ASSERT_FALSE(again.has_value());
   EXPECT_NE(again.error().find("loss of signal"), std::string::npos) << again.error();
   (void)near;
+}
+
+TEST_F(back_to_back, when_the_peer_comes_back_then_the_d_channel_returns_and_calls_work_again) {
+  cpe_->stop();
+  cpe_.reset();
+  ASSERT_TRUE(run_until([&] { return tdm::any(net_->spans()[0].alarms & tdm::alarm::loss_of_signal); }));
+  auto c = exchange::create(io_, cpe_cfg_, cpe_events_);
+  ASSERT_TRUE(c.has_value()) << c.error();
+  cpe_ = std::move(*c);
+  cpe_->start();
+  ASSERT_TRUE(run_until([&] {
+    return net_->spans()[0].link_up && !tdm::any(net_->spans()[0].alarms) && cpe_->spans()[0].link_up;
+  }, 20s));
+  auto id = net_->place_call(1, "1001", "2001");
+  ASSERT_TRUE(id.has_value()) << id.error();
+  EXPECT_TRUE(run_until([&] { return state(*net_, *id) == call_state::active; }));
 }
 
 TEST_F(back_to_back, when_commands_name_unknown_things_then_they_fail_with_a_reason) {
