@@ -151,6 +151,7 @@ bool connection::receive(std::span<std::int16_t> out) noexcept {
         handle_packet(*p);
     }
     rx_clock_ += tick_;
+    if (state_ == state::created && session_->has_remote()) state_ = state::connected;  // latched
 
     // RTP timeout (reported once, re-armed by the next packet).
     const auto seen = session_->packets_received();
@@ -315,6 +316,8 @@ std::unique_ptr<codec_pipeline> connection::apply(const connection_changes& c,
     if (c.remote && session_->set_remote(c.remote->address, c.remote->port))
         state_ = state::connected;
     if (codec) {
+        if (!session_->set_payload_type(codec->choice.payload_type, codec->choice.codec->info().clock_rate))
+            return codec;  // refused (e.g. the telephone-event type): keep the current codec
         std::swap(codec_, codec);
         encode_fill_ = 0;
         fifo_fill_ = 0;
@@ -340,6 +343,8 @@ void connection::publish() noexcept {
     p.jitter_ms.store(s.jitter_ms, std::memory_order_relaxed);
     p.latency_ms.store(s.latency_ms, std::memory_order_relaxed);
     p.events_sent.store(s.events_sent, std::memory_order_relaxed);
+    p.rtcp_sent.store(s.rtcp_sent, std::memory_order_relaxed);
+    p.rtcp_received.store(s.rtcp_received, std::memory_order_relaxed);
 }
 
 }  // namespace tandem::gateway::media

@@ -4,7 +4,8 @@
 ///
 /// State (one enum, transitions written here; every change happens on the media thread):
 ///
-///     created ──(remote address known: CRCX with SDP, or MDCX)──► connected
+///     created ──(remote address known: CRCX with SDP, MDCX, or latched from the first
+///                packet when symmetric RTP is on)──► connected
 ///     connected ──(MDCX with a new remote)──► connected
 ///     created | connected ──(DLCX: removed from its endpoint)──► deleted
 ///
@@ -76,6 +77,8 @@ struct connection_params {
     bool latch_remote = false;                ///< symmetric RTP for peers behind NAT
     rtp::jitter_buffer_config jitter{};
     std::chrono::milliseconds rtp_timeout{0};  ///< 0: never report
+    bool rtcp = true;                          ///< RTCP SR/RR (RFC 3550 §6)
+    std::chrono::milliseconds rtcp_interval{5000};
 };
 
 /// What an MDCX may change (unset: unchanged).
@@ -94,7 +97,7 @@ struct published_statistics {
     std::atomic<std::int64_t> packets_lost{0};
     std::atomic<std::uint32_t> jitter_ms{0}, latency_ms{0};
     std::atomic<std::uint64_t> frames_concealed{0}, late_packets{0}, events_sent{0},
-        events_received{0}, digits_detected{0}, decode_errors{0};
+        events_received{0}, digits_detected{0}, decode_errors{0}, rtcp_sent{0}, rtcp_received{0};
 };
 
 /// The codec half of a pipeline: built on the control thread, swapped in on the media thread.

@@ -91,6 +91,8 @@ expected<connection_info, media_error> media_engine::create_connection(endpoint_
     rc.telephone_event_payload_type = p.telephone_event_payload_type;
     rc.jitter = p.jitter;
     rc.latch_remote = p.latch_remote;
+    rc.rtcp = p.rtcp;
+    rc.rtcp_interval = p.rtcp_interval;
     auto session = rtp::rtp_session::create(rc);
     if (!session) {
         (void)ports_.release(*port);
@@ -172,6 +174,8 @@ expected<connection_statistics, media_error> media_engine::statistics(connection
     s.events_received = p.events_received.load();
     s.digits_detected = p.digits_detected.load();
     s.decode_errors = p.decode_errors.load();
+    s.rtcp_sent = p.rtcp_sent.load();
+    s.rtcp_received = p.rtcp_received.load();
     return s;
 }
 

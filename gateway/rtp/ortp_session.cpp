@@ -36,11 +36,13 @@ bool numeric_address(const std::string& a) {
 
 class ortp_session final : public rtp_session {
 public:
-    ortp_session(RtpSession* s, RtpProfile* p, const rtp_session_config& c)
-        : session_(s), profile_(p), config_(c) {}
+    ortp_session(RtpSession* s, RtpProfile* p, PayloadType* audio, PayloadType* spare,
+                 const rtp_session_config& c)
+        : session_(s), profile_(p), audio_(audio), spare_(spare), config_(c) {}
     ~ortp_session() override {
         rtp_session_destroy(session_);  // closes the sockets, frees queued packets
-        rtp_profile_destroy(profile_);  // frees the cloned payload types
+        rtp_profile_destroy(profile_);  // frees the cloned payload types in the profile
+        payload_type_destroy(spare_);   // ... and the one that is not
     }
     ortp_session(const ortp_session&) = delete;
     ortp_session& operator=(const ortp_session&) = delete;
@@ -52,14 +54,34 @@ public:
         has_remote_ = true;
         return {};
     }
-    bool has_remote() const noexcept override { return has_remote_; }
+    bool has_remote() const noexcept override {
+        // With symmetric RTP, oRTP takes the source of the first packet as the remote.
+        return has_remote_ || (config_.latch_remote && session_->rtp.gs.rem_addrlen > 0);
+    }
+    expected<void, rtp_error> set_payload_type(std::uint8_t pt, std::uint32_t clock_rate) override {
+        if (pt > 127 || (config_.telephone_event_payload_type && *config_.telephone_event_payload_type == pt))
+            return make_unexpected(rtp_error::bad_payload_type);
+        if (pt != config_.payload_type) {
+            spare_->clock_rate = static_cast<int>(clock_rate);
+            rtp_profile_set_payload(profile_, config_.payload_type, nullptr);
+            rtp_profile_set_payload(profile_, pt, spare_);
+            std::swap(audio_, spare_);
+            config_.payload_type = pt;
+        } else {
+            audio_->clock_rate = static_cast<int>(clock_rate);
+        }
+        config_.clock_rate = clock_rate;
+        rtp_session_set_payload_type(session_, pt);
+        return {};
+    }
+
     std::uint16_t local_port() const noexcept override {
         return static_cast<std::uint16_t>(rtp_session_get_local_port(session_));
     }
 
     expected<void, rtp_error> send_audio(std::span<const std::uint8_t> payload, std::uint32_t ts,
                                          bool marker) override {
-        if (!has_remote_) return make_unexpected(rtp_error::send_failed);
+        if (!has_remote()) return make_unexpected(rtp_error::send_failed);
         mblk_t* m = rtp_session_create_packet(session_, RTP_FIXED_HEADER_SIZE, payload.data(),
                                               payload.size());
         if (m == nullptr) return make_unexpected(rtp_error::library_failure);
@@ -70,7 +92,7 @@ public:
 
     expected<void, rtp_error> send_event(const telephone_event& ev, std::uint32_t ts) override {
         if (!config_.telephone_event_payload_type) return make_unexpected(rtp_error::not_negotiated);
-        if (!has_remote_) return make_unexpected(rtp_error::send_failed);
+        if (!has_remote()) return make_unexpected(rtp_error::send_failed);
         mblk_t* m = rtp_session_create_telephone_event_packet(session_, ev.marker ? 1 : 0);
         if (m == nullptr) return make_unexpected(rtp_error::library_failure);
         rtp_session_add_telephone_event(session_, m, ev.event, ev.end ? 1 : 0, ev.volume,
@@ -80,7 +102,7 @@ public:
     }
 
     expected<void, rtp_error> echo(const received_packet& p) override {
-        if (!has_remote_) return make_unexpected(rtp_error::send_failed);
+        if (!has_remote()) return make_unexpected(rtp_error::send_failed);
         mblk_t* m = rtp_session_create_packet(session_, RTP_FIXED_HEADER_SIZE, p.payload.data(),
                                               p.payload.size());
         if (m == nullptr) return make_unexpected(rtp_error::library_failure);
@@ -196,6 +218,8 @@ private:
 
     RtpSession* session_;
     RtpProfile* profile_;
+    PayloadType* audio_;  ///< in the profile at config_.payload_type
+    PayloadType* spare_;  ///< not in the profile: taken by set_payload_type
     rtp_session_config config_;
     bool has_remote_ = false;
     telephone_event_handler* events_ = nullptr;
@@ -223,6 +247,7 @@ expected<std::unique_ptr<rtp_session>, rtp_error> rtp_session::create(const rtp_
     PayloadType* audio = payload_type_clone(&payload_type_pcmu8000);
     audio->clock_rate = static_cast<int>(c.clock_rate);
     rtp_profile_set_payload(profile, c.payload_type, audio);
+    PayloadType* spare = payload_type_clone(&payload_type_pcmu8000);
     if (c.telephone_event_payload_type)
         rtp_profile_set_payload(profile, *c.telephone_event_payload_type,
                                 payload_type_clone(&payload_type_telephone_event));
@@ -230,6 +255,7 @@ expected<std::unique_ptr<rtp_session>, rtp_error> rtp_session::create(const rtp_
     RtpSession* s = rtp_session_new(RTP_SESSION_SENDRECV);
     if (s == nullptr) {
         rtp_profile_destroy(profile);
+        payload_type_destroy(spare);
         return make_unexpected(rtp_error::library_failure);
     }
     // No scheduler, no blocking: the media tick pulls (DESIGN.md, oRTP facts).
@@ -256,9 +282,10 @@ expected<std::unique_ptr<rtp_session>, rtp_error> rtp_session::create(const rtp_
                                    c.local_port == 0 ? -1 : c.local_port + 1) < 0) {
         rtp_session_destroy(s);
         rtp_profile_destroy(profile);
+        payload_type_destroy(spare);
         return make_unexpected(rtp_error::bind_failed);
     }
-    auto out = std::make_unique<ortp_session>(s, profile, c);
+    auto out = std::make_unique<ortp_session>(s, profile, audio, spare, c);
     rtp_session_signal_connect(s, "telephone-event_packet",
                                reinterpret_cast<RtpCallback>(&ortp_session::on_event_packet),
                                out.get());

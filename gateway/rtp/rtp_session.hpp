@@ -105,6 +105,9 @@ public:
     /// Where to send (MDCX may change it). Errors: bad_address.
     virtual expected<void, rtp_error> set_remote(const std::string& address, std::uint16_t port) = 0;
     [[nodiscard]] virtual bool has_remote() const noexcept = 0;
+    /// Changes the audio payload type (MDCX with a new codec). Does not allocate: the adapter
+    /// keeps a spare payload type description for this. Errors: bad_payload_type.
+    virtual expected<void, rtp_error> set_payload_type(std::uint8_t pt, std::uint32_t clock_rate) = 0;
     [[nodiscard]] virtual std::uint16_t local_port() const noexcept = 0;
 
     /// One audio packet of `rtp_timestamp` (the sender's clock, starting anywhere).
