@@ -103,6 +103,7 @@ struct parametric_case {
     double tone_snr;          // dB, after alignment
     double marker_correlation;
     int look_ahead;           // samples: the delay a frame-by-frame round trip shows
+    double speech_correlation;
 };
 
 class parametric_codec : public ::testing::TestWithParam<parametric_case> {};
@@ -127,12 +128,20 @@ TEST_P(parametric_codec, when_tone_and_marker_pass_then_level_shape_and_delay_ho
     const auto decoded = test::round_trip(c, pcm).decoded;
     const auto steady = std::span<const std::int16_t>(decoded).subspan(1600);
     EXPECT_NEAR(audio::level_dbov(steady), audio::level_dbov(pcm), 2.0);
+    // Speech keeps its waveform shape (cross-correlation at the look-ahead lag).
+    const auto s = test::whole_frames(test::speech(), c.info());
+    const auto s_out = test::round_trip(c, s).decoded;
+    const auto sa = audio::find_delay(s, s_out, 400);
+    EXPECT_EQ(sa.delay_samples, p.look_ahead);
+    EXPECT_GE(sa.correlation, p.speech_correlation);
+    RecordProperty("speech_correlation", std::to_string(sa.correlation));
 }
 
 INSTANTIATE_TEST_SUITE_P(codecs, parametric_codec,
-                         // Measured: G729 tone 20.1 dB, marker 0.964; G723 22.3 dB, 0.994.
-                         ::testing::Values(parametric_case{"G729", 16.0, 0.9, 40},
-                                           parametric_case{"G723", 18.0, 0.95, 60}),
+                         // Measured: G729 tone 20.1 dB, marker 0.964, speech 0.822;
+                         // G723 22.3 dB, 0.994, speech 0.954.
+                         ::testing::Values(parametric_case{"G729", 16.0, 0.9, 40, 0.78},
+                                           parametric_case{"G723", 18.0, 0.95, 60, 0.92}),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
@@ -140,6 +149,47 @@ INSTANTIATE_TEST_SUITE_P(codecs, parametric_codec,
 
 namespace tandem::codecs {
 namespace {
+
+/// G.729 Annex B: background noise makes the VAD send SID frames, most frames are not sent at
+/// all, and the receiver fills the time with comfort noise: present, never louder than the
+/// noise. (bcg729's comfort noise comes out ~14 dB below the input noise: measured -59.5 dBov
+/// for -45.5 dBov white noise; docs/codecs.md.)
+TEST(comfort_noise, when_g729_vad_hears_only_noise_then_sid_frames_decode_to_comfort_noise) {
+    const auto& c = test::codec("G729");
+    auto enc = c.make_encoder({.vad = true}).value();
+    auto dec = c.make_decoder().value();
+    // Six seconds of white noise at -45 dBov: bcg729's VAD takes ~1.7 s to learn it.
+    std::vector<std::int16_t> noise(8000 * 6);
+    std::uint32_t seed = 7;
+    for (auto& s : noise) {
+        seed = seed * 1664525u + 1013904223u;
+        s = static_cast<std::int16_t>(static_cast<int>((seed >> 16) % 601) - 300);
+    }
+    std::vector<std::uint8_t> bytes(10);
+    std::vector<std::int16_t> out(80);
+    std::vector<std::int16_t> comfort;
+    int sid = 0;
+    int silent = 0;
+    for (std::size_t f = 0; f < noise.size() / 80; ++f) {
+        const auto n = enc->encode(std::span(noise).subspan(f * 80, 80), bytes).value();
+        if (n == 0) {  // not transmitted: the receiver keeps generating comfort noise
+            ++silent;
+            ASSERT_EQ(dec->conceal(out).value(), 80u);
+        } else {
+            ASSERT_EQ(dec->decode(std::span(bytes).first(n), out).value(), 80u);
+            if (n == 2) ++sid;
+        }
+        if (f >= 300) comfort.insert(comfort.end(), out.begin(), out.end());  // last 3 s
+    }
+    EXPECT_GT(sid, 0);
+    EXPECT_GT(silent, 300);  // DTX: measured 430 of 600 frames not sent
+    const double input = audio::level_dbov(noise);
+    const double generated = audio::level_dbov(comfort);
+    RecordProperty("noise_dbov", std::to_string(input));
+    RecordProperty("comfort_dbov", std::to_string(generated));
+    EXPECT_LT(generated, input);
+    EXPECT_GT(generated, input - 20.0);
+}
 
 /// A lost frame in a steady tone comes back as the tone (spandsp PLC repeats a pitch period;
 /// G.729 and G.723.1 conceal with their own algorithms), at about the same level.
