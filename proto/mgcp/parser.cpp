@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "proto/mgcp/command_rules.hpp"
 #include "proto/mgcp/detail/text.hpp"
 #include "proto/sdp/session.hpp"
 
@@ -71,9 +72,15 @@ class message_parser {
   std::string_view text_;
   const parse_options& options_;
   parse_error& err_;
+
+ public:
+  /// Where each parameter's line starts (first occurrence), for errors found after parsing.
+  std::array<std::size_t, 28> seen_at{};
+  std::size_t body_at = 0;  ///< where the session descriptions start (or the end)
 };
 
 bool message_parser::parse_body(std::size_t pos, parameter_set& params, std::vector<session_text>& sessions) {
+  body_at = text_.size();
   while (pos < text_.size()) {
     std::size_t lf = text_.find('\n', pos);
     const std::size_t next = lf == std::string_view::npos ? text_.size() : lf + 1;
@@ -81,7 +88,10 @@ bool message_parser::parse_body(std::size_t pos, parameter_set& params, std::vec
     if (end > pos && text_[end - 1] == '\r') --end;
     const std::string_view line = text_.substr(pos, end - pos);
     if (line.size() > max_line_length) return fail(pos, return_code::protocol_error, "line too long");
-    if (line.empty()) return parse_sessions(next, sessions);
+    if (line.empty()) {
+      body_at = next;
+      return parse_sessions(next, sessions);
+    }
     if (const std::size_t bad = find_bad_char(line, false); bad != std::string_view::npos)
       return fail(pos + bad, return_code::protocol_error, "control or non-ASCII character in a parameter line");
     if (detail::is_wsp(line.front()))
@@ -150,6 +160,7 @@ bool message_parser::parse_sessions(std::size_t pos, std::vector<session_text>& 
 bool message_parser::parameter(std::string_view name, std::size_t name_at, std::string_view value,
                                std::size_t value_at, parameter_set& p) {
   const auto code = find_parameter_code(name);
+  if (code && seen_at[static_cast<std::size_t>(*code)] == 0) seen_at[static_cast<std::size_t>(*code)] = name_at;
   if (!code || *code == parameter_code::remote_connection_descriptor ||
       *code == parameter_code::local_connection_descriptor) {
     for (std::size_t i = 0; i < name.size(); ++i) {
@@ -345,6 +356,17 @@ expected<message, parse_error> parse_message(std::string_view text, const parse_
     }
     c.version.profile = std::string(env->profile);
     if (!parser.parse_body(body_at, c.params, c.sessions)) return make_unexpected(err);
+    if (options.check_command_rules) {
+      if (auto violation = check_command_rules(c)) {
+        err.code = violation->code;
+        err.reason = violation->reason;
+        // Point at the offending line; a missing parameter or a stray SDP is reported where the
+        // parameter lines end.
+        const std::size_t at = violation->parameter ? parser.seen_at[static_cast<std::size_t>(*violation->parameter)] : 0;
+        err.position = at != 0 ? at : parser.body_at;
+        return make_unexpected(err);
+      }
+    }
     return message{std::move(c)};
   }
   response r;

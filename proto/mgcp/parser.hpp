@@ -16,6 +16,10 @@ struct parse_options {
   /// fails the message with 509. When false the SDP is kept as text, unchecked, to be parsed
   /// on demand by whoever needs it (the lazy mode: see docs/mgcp-conformance.md for the cost).
   bool validate_sdp = true;
+  /// Apply the per-command rules of RFC 3435 §2.3 (mandatory and allowed parameters, where a
+  /// session description may appear): see command_rules.hpp. A decoder of captures may turn
+  /// them off to look at what was sent.
+  bool check_command_rules = true;
 };
 
 /// Parses one message (no "." separator lines: see parse_datagram).

@@ -18,13 +18,14 @@
 namespace {
 
 constexpr std::string_view usage =
-    "usage: tandem-mgcp [--normalise] [--lf] [--quiet] [--lazy-sdp] [FILE...]\n"
+    "usage: tandem-mgcp [--normalise] [--lf] [--quiet] [--lazy-sdp] [--no-rules] [FILE...]\n"
     "  Decodes the MGCP datagram in each FILE (or stdin, or \"-\"): one message or several\n"
     "  piggybacked with \".\" lines (RFC 3435 section 3.5.5).\n"
     "  --normalise  print each datagram re-serialised instead of the structured view\n"
     "  --lf         with --normalise, end lines with LF instead of CRLF\n"
     "  --quiet      print nothing for good messages (errors only)\n"
     "  --lazy-sdp   do not check session descriptions with the SDP parser\n"
+    "  --no-rules   do not apply the per-command parameter rules (RFC 3435 section 2.3)\n"
     "  Exit status: 0 all messages parsed, 1 some message malformed, 2 usage or I/O error.\n";
 
 struct options {
@@ -32,6 +33,7 @@ struct options {
   bool lf = false;
   bool quiet = false;
   bool lazy_sdp = false;
+  bool no_rules = false;
   std::vector<std::string> files;
 };
 
@@ -53,6 +55,7 @@ bool process(const std::string& name, std::string_view data, const options& opt)
   using namespace tandem::mgcp;
   parse_options po;
   po.validate_sdp = !opt.lazy_sdp;
+  po.check_command_rules = !opt.no_rules;
   auto results = parse_datagram(data, po);
   bool all_ok = true;
   std::vector<message> good;
@@ -94,6 +97,7 @@ int main(int argc, char** argv) {
     else if (a == "--lf") opt.lf = true;
     else if (a == "--quiet") opt.quiet = true;
     else if (a == "--lazy-sdp") opt.lazy_sdp = true;
+    else if (a == "--no-rules") opt.no_rules = true;
     else if (a == "-h" || a == "--help") {
       fmt::print("{}", usage);
       return 0;

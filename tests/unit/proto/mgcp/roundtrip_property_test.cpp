@@ -7,13 +7,21 @@
 namespace tandem::mgcp {
 namespace {
 
+/// The generator fills parameters at random, regardless of which command takes which
+/// (command_rules.hpp); the grammar round trip is what is checked here.
+parse_options grammar_only() {
+  parse_options o;
+  o.check_command_rules = false;
+  return o;
+}
+
 TEST(mgcp_roundtrip, when_many_generated_messages_are_serialised_then_parsing_gives_them_back) {
   test::message_generator gen(20261124);
   int with_sdp = 0;
   for (int i = 0; i < 20000; ++i) {
     const message m = gen.next();
     const std::string text = serialize(m, serialize_options{i % 2 == 0});
-    auto back = parse_message(text);
+    auto back = parse_message(text, grammar_only());
     ASSERT_TRUE(back) << "message " << i << " byte " << back.error().position << ": " << back.error().reason << "\n"
                       << text;
     ASSERT_EQ(*back, m) << "message " << i << ":\n" << text << "\nreserialised:\n" << serialize(*back);
@@ -26,7 +34,7 @@ TEST(mgcp_roundtrip, when_generated_messages_are_piggybacked_then_the_datagram_p
   test::message_generator gen(7);
   for (int i = 0; i < 500; ++i) {
     std::vector<message> batch{gen.next(), gen.next(), gen.next()};
-    auto back = parse_datagram(serialize_datagram(batch));
+    auto back = parse_datagram(serialize_datagram(batch), grammar_only());
     ASSERT_EQ(back.size(), batch.size());
     for (std::size_t k = 0; k < batch.size(); ++k) {
       ASSERT_TRUE(back[k]) << back[k].error().reason;
