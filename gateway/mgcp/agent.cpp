@@ -239,7 +239,7 @@ m::response agent::ok(const m::command& cmd, m::return_code c) {
   m::response r;
   r.code = c;
   r.id = cmd.id;
-  r.text = c == m::return_code::connection_deleted ? "Connection deleted" : "OK";
+  r.text = "OK";
   return r;
 }
 

@@ -28,12 +28,12 @@ constexpr package_item generic_items[] = {
 
 // RFC 3660 §2.2 DTMF package: digits are events and brief signals.
 constexpr package_item dtmf_items[] = {
-    {"0", true, signal_type::brief}, {"1", true, signal_type::brief}, {"2", true, signal_type::brief},
-    {"3", true, signal_type::brief}, {"4", true, signal_type::brief}, {"5", true, signal_type::brief},
-    {"6", true, signal_type::brief}, {"7", true, signal_type::brief}, {"8", true, signal_type::brief},
-    {"9", true, signal_type::brief}, {"*", true, signal_type::brief}, {"#", true, signal_type::brief},
-    {"A", true, signal_type::brief}, {"B", true, signal_type::brief}, {"C", true, signal_type::brief},
-    {"D", true, signal_type::brief},
+    {"0", true, signal_type::brief, 0ms, false, "digit"}, {"1", true, signal_type::brief, 0ms, false, "digit"}, {"2", true, signal_type::brief, 0ms, false, "digit"},
+    {"3", true, signal_type::brief, 0ms, false, "digit"}, {"4", true, signal_type::brief, 0ms, false, "digit"}, {"5", true, signal_type::brief, 0ms, false, "digit"},
+    {"6", true, signal_type::brief, 0ms, false, "digit"}, {"7", true, signal_type::brief, 0ms, false, "digit"}, {"8", true, signal_type::brief, 0ms, false, "digit"},
+    {"9", true, signal_type::brief, 0ms, false, "digit"}, {"*", true, signal_type::brief, 0ms, false, "digit"}, {"#", true, signal_type::brief, 0ms, false, "digit"},
+    {"A", true, signal_type::brief, 0ms, false, "digit"}, {"B", true, signal_type::brief, 0ms, false, "digit"}, {"C", true, signal_type::brief, 0ms, false, "digit"},
+    {"D", true, signal_type::brief, 0ms, false, "digit"},
     {"L", true, signal_type::none, 0ms, false, "long duration digit"},
     {"T", true, signal_type::none, 0ms, false, "interdigit timer"},
     {"X", true, signal_type::none, 0ms, false, "any digit 0-9"},

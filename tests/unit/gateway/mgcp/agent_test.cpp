@@ -1,0 +1,120 @@
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "codecs/core_codecs.hpp"
+#include "common/manual_clock.hpp"
+#include "gateway/mgcp/agent.hpp"
+#include "gateway/mgcp/packages.hpp"
+#include "proto/mgcp/parser.hpp"
+#include "tests/unit/gateway/mgcp/fake_media_control.hpp"
+#include "tests/unit/gateway/mgcp/recording_notifier.hpp"
+
+namespace tandem::gateway::mgcp::test {
+namespace {
+
+namespace m = tandem::mgcp;
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(agent_docs, when_a_failure_reason_exists_then_docs_counters_lists_it) {
+  const auto doc = read(std::filesystem::path(TANDEM_SOURCE_DIR) / "docs" / "counters.md");
+  ASSERT_FALSE(doc.empty());
+  for (int i = 0; i < failure_count; ++i) {
+    const auto n = std::string(name(static_cast<failure>(i)));
+    EXPECT_NE(doc.find("`" + n + "`"), std::string::npos) << n << " is not documented";
+  }
+}
+
+class agent_fixture : public ::testing::Test {
+ protected:
+  agent_fixture() {
+    codecs::register_core_codecs(reg_);
+    config_.spans = {span_config{1, false, {1, 2}}};
+    config_.rtp_endpoints = 1;
+    config_.codecs = {"PCMU", "PCMA", "G729"};  // G729 is not in the core: left out
+  }
+  agent& make() {
+    a_ = std::make_unique<agent>(config_, reg_, media_, notifier_, clock_, counters_, [] { return 5u; });
+    return *a_;
+  }
+  m::command parse(const std::string& text) {
+    auto p = m::parse_message(text);
+    EXPECT_TRUE(p.has_value());
+    return std::get<m::command>(*p);
+  }
+  agent_config config_;
+  codecs::registry reg_;
+  manual_clock clock_;
+  fake_media_control media_;
+  recording_notifier notifier_;
+  counter_set counters_{"mgcp_agent"};
+  std::unique_ptr<agent> a_;
+  m::peer ca_{"127.0.0.1", 2727};
+};
+
+TEST_F(agent_fixture, when_a_codec_is_not_built_in_then_it_is_not_a_capability) {
+  auto& a = make();
+  ASSERT_EQ(a.capabilities().size(), 2u);
+  EXPECT_EQ(a.capabilities()[1].encoding, "PCMA");
+}
+
+TEST_F(agent_fixture, when_every_endpoint_is_busy_then_any_of_gets_410_and_nothing_changes) {
+  auto& a = make();
+  for (int i = 1; i <= 2; ++i) {
+    auto r = a.handle(ca_, parse(fmt::format("CRCX {} ds/e1-1/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly", i)));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->code, m::return_code::ok);
+  }
+  auto r = a.handle(ca_, parse("CRCX 3 ds/e1-1/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->code, m::return_code::no_endpoint_available);
+  EXPECT_EQ(a.connection_count(), 2u);
+  EXPECT_EQ(media_.live.size(), 2u);
+  EXPECT_EQ(counters_.value("crcx.fail.no_endpoint_available"), 1u);
+}
+
+TEST_F(agent_fixture, when_the_agent_is_destroyed_then_its_timers_are_cancelled) {
+  config_.max_restart_wait = std::chrono::milliseconds(1000);
+  make().start();
+  EXPECT_EQ(clock_.pending(), 1u);
+  a_.reset();
+  EXPECT_EQ(clock_.pending(), 0u);
+  clock_.advance(std::chrono::seconds(2));
+  EXPECT_TRUE(notifier_.sent_commands.empty());
+}
+
+TEST_F(agent_fixture, when_a_peer_is_on_the_allowed_list_with_any_port_then_every_port_is_allowed) {
+  config_.allowed_call_agents = {{"10.0.0.1", 0}, {"10.0.0.2", 2727}};
+  auto& a = make();
+  EXPECT_TRUE(a.is_allowed({"10.0.0.1", 5000}));
+  EXPECT_TRUE(a.is_allowed({"10.0.0.2", 2727}));
+  EXPECT_FALSE(a.is_allowed({"10.0.0.2", 2728}));
+  EXPECT_FALSE(a.is_allowed({"127.0.0.1", 2727}));
+}
+
+TEST(packages, when_a_name_is_unqualified_then_it_resolves_in_g_d_t_r_order) {
+  m::event_name n;
+  n.event = "rto";
+  auto r = resolve(n, false);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->pkg->name, "R");
+  n.event = "oc";
+  EXPECT_EQ(resolve(n, false)->pkg->name, "G");
+  n.package = "L";
+  n.event = "hd";
+  EXPECT_EQ(resolve(n, false).error().reason, failure::unknown_package);
+  n.package = "D";
+  n.event = "zz";
+  EXPECT_EQ(resolve(n, false).error().reason, failure::unknown_event);
+}
+
+}  // namespace
+}  // namespace tandem::gateway::mgcp::test
