@@ -1,0 +1,45 @@
+#pragma once
+/// lab_driver over the control connections of a running lab's exchanges (tandem-pstn).
+///
+/// Threads: one owner (the runner's main thread).
+#include <deque>
+#include <map>
+#include <string>
+
+#include "lab/runner/driver/lab_driver.hpp"
+#include "lab/runner/topology/lab_instance.hpp"
+
+namespace tandem::lab::runner {
+
+class exchange_driver final : public lab_driver {
+ public:
+  explicit exchange_driver(lab_instance& lab) : lab_(lab) {}
+
+  expected<std::uint32_t, std::string> place_call(const std::string& node, const std::string& called,
+                                                  const std::string& calling) override;
+  std::optional<std::uint32_t> claim_incoming(const std::string& node, const std::string& called,
+                                              const std::string& calling) override;
+  const leg_record* leg(const std::string& node, std::uint32_t id) const override;
+  expected<nlohmann::json, std::string> request(const std::string& node, const std::string& cmd,
+                                                nlohmann::json fields) override;
+  void pump(std::chrono::milliseconds wait) override;
+  void forget(const std::string& node, std::uint32_t id) override;
+
+ private:
+  struct incoming {
+    std::uint32_t id = 0;
+    std::string called;
+    std::string calling;
+  };
+  struct node_legs {
+    std::map<std::uint32_t, leg_record> legs;
+    std::deque<incoming> unclaimed;
+  };
+  void drain(const std::string& node, control_client& client);
+  void on_event(const std::string& node, const nlohmann::json& event);
+
+  lab_instance& lab_;
+  std::map<std::string, node_legs, std::less<>> nodes_;
+};
+
+}  // namespace tandem::lab::runner

@@ -1,0 +1,54 @@
+#pragma once
+/// From a lab to the processes that make it: for each node the program, its arguments, the
+/// configuration file generated for it and where its log, port file and sockets go, all inside
+/// one run folder so that two labs never share a socket or a file. Pure: nothing is written
+/// or started here (see lab_instance).
+#include <string>
+#include <vector>
+
+#include "common/expected.hpp"
+#include "lab/runner/topology/lab_config.hpp"
+
+namespace tandem::lab::runner {
+
+/// One span as a node sees it: its number on that node and the far node.
+struct node_span {
+  unsigned number = 0;
+  std::string peer;
+};
+
+/// One process to start.
+struct process_plan {
+  std::string name;  ///< the node's name
+  node_kind kind = node_kind::exchange;
+  std::string program;  ///< "tandem-pstn": looked up by the runner (docs/lab.md, "Programs")
+  std::vector<std::string> args;
+  std::string config_path;
+  std::string config_text;
+  std::string log_path;
+  std::string port_file;  ///< the process writes its control port there once listening
+  std::vector<node_span> spans;
+};
+
+struct topology_plan {
+  /// In start order: span masters (which create the sockets) before the nodes that connect.
+  std::vector<process_plan> processes;
+  /// Folder of the Unix sockets (the run folder's sockets/, or a short folder under /tmp when
+  /// that path would not fit in sun_path).
+  std::string socket_dir;
+};
+
+/// Longest Unix socket path (sun_path holds 108 bytes with the terminating NUL).
+inline constexpr std::size_t max_socket_path = 107;
+
+/// Plans the processes of `lab` in `run_dir`. `socket_dir` holds the span sockets (the caller
+/// picks it: inside the run folder when short enough). Errors: a path too long for a socket.
+[[nodiscard]] expected<topology_plan, std::string> plan_topology(const lab_config& lab, const std::string& run_dir,
+                                                                 const std::string& socket_dir);
+
+/// The tandem-pstn configuration text of one exchange (libconfig; docs/configuration.md).
+[[nodiscard]] std::string exchange_config_text(const lab_config& lab, const exchange_node& node,
+                                               const std::vector<std::pair<node_span, std::string>>& spans_with_sockets,
+                                               const std::vector<bool>& masters);
+
+}  // namespace tandem::lab::runner
