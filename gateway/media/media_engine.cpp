@@ -75,14 +75,14 @@ expected<void, media_error> media_engine::submit(command& cmd) {
 expected<connection_info, media_error> media_engine::create_connection(endpoint_index e,
                                                                        const connection_params& p) {
     collect();
-    if (e.value() >= endpoints_.size()) return make_unexpected(media_error::unknown_endpoint);
+    if (e.value() >= endpoints_.size()) return make_unexpected(refuse("crcx", media_error::unknown_endpoint));
     if (endpoint_load_[e.value()] >= config_.max_connections_per_endpoint)
-        return make_unexpected(media_error::too_many_connections);
-    if (in_flight_ >= config_.queue_capacity) return make_unexpected(media_error::queue_full);
-    if (p.codec.codec == nullptr) return make_unexpected(media_error::unsupported_codec);
+        return make_unexpected(refuse("crcx", media_error::too_many_connections));
+    if (in_flight_ >= config_.queue_capacity) return make_unexpected(refuse("crcx", media_error::queue_full));
+    if (p.codec.codec == nullptr) return make_unexpected(refuse("crcx", media_error::unsupported_codec));
 
     auto port = ports_.allocate();
-    if (!port) return make_unexpected(media_error::no_port);
+    if (!port) return make_unexpected(refuse("crcx", media_error::no_port));
     rtp::rtp_session_config rc;
     rc.bind_address = config_.bind_address;
     rc.local_port = *port;
@@ -96,13 +96,13 @@ expected<connection_info, media_error> media_engine::create_connection(endpoint_
     auto session = rtp::rtp_session::create(rc);
     if (!session) {
         (void)ports_.release(*port);
-        return make_unexpected(from(session.error()));
+        return make_unexpected(refuse("crcx", from(session.error())));
     }
     const connection_id id(next_id_++);
     auto conn = connection::create(id, e, p, std::move(*session), config_.tick_samples, this);
     if (!conn) {
         (void)ports_.release(*port);
-        return make_unexpected(conn.error());
+        return make_unexpected(refuse("crcx", conn.error()));
     }
     auto stats = (*conn)->stats();
     command cmd;
@@ -113,9 +113,10 @@ expected<connection_info, media_error> media_engine::create_connection(endpoint_
     if (auto r = submit(cmd); !r) {
         cmd.conn.reset();
         (void)ports_.release(*port);
-        return make_unexpected(r.error());
+        return make_unexpected(refuse("crcx", r.error()));
     }
     records_.emplace(id, record{e, *port, std::move(stats)});
+    counters_.get("crcx.accepted").add();
     ++endpoint_load_[e.value()];
     log::get("media")->debug("{} conn {:X}: created on port {}", endpoints_[e.value()]->name(),
                              id.value(), *port);
@@ -126,8 +127,8 @@ expected<void, media_error> media_engine::modify_connection(connection_id id,
                                                             const connection_changes& c) {
     collect();
     auto it = records_.find(id);
-    if (it == records_.end()) return make_unexpected(media_error::unknown_connection);
-    if (c.remote && c.remote->port == 0) return make_unexpected(media_error::bad_address);
+    if (it == records_.end()) return make_unexpected(refuse("mdcx", media_error::unknown_connection));
+    if (c.remote && c.remote->port == 0) return make_unexpected(refuse("mdcx", media_error::bad_address));
     command cmd;
     cmd.what = command::kind::modify;
     cmd.endpoint = it->second.endpoint;
@@ -135,22 +136,23 @@ expected<void, media_error> media_engine::modify_connection(connection_id id,
     cmd.changes = c;
     if (c.codec) {
         auto codec = codec_pipeline::create(*c.codec, config_.tick_samples);
-        if (!codec) return make_unexpected(codec.error());
+        if (!codec) return make_unexpected(refuse("mdcx", codec.error()));
         cmd.codec = std::move(*codec);
     }
-    return submit(cmd);
+    if (auto r = submit(cmd); !r) return make_unexpected(refuse("mdcx", r.error()));
+    return {};
 }
 
 expected<connection_statistics, media_error> media_engine::delete_connection(connection_id id) {
     collect();
     auto it = records_.find(id);
-    if (it == records_.end()) return make_unexpected(media_error::unknown_connection);
+    if (it == records_.end()) return make_unexpected(refuse("dlcx", media_error::unknown_connection));
     auto stats = statistics(id);
     command cmd;
     cmd.what = command::kind::remove;
     cmd.endpoint = it->second.endpoint;
     cmd.id = id;
-    if (auto r = submit(cmd); !r) return make_unexpected(r.error());
+    if (auto r = submit(cmd); !r) return make_unexpected(refuse("dlcx", r.error()));
     --endpoint_load_[it->second.endpoint.value()];
     records_.erase(it);
     return stats;
@@ -190,6 +192,11 @@ void media_engine::collect() {
             (void)ports_.release(port);
         }
     }
+}
+
+media_error media_engine::refuse(std::string_view op, media_error e) {
+    counters_.get(fmt::format("{}.refused.{}", op, to_string(e))).add();
+    return e;
 }
 
 void media_engine::notify(const media_event& ev) noexcept {

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/counters.hpp"
 #include "common/expected.hpp"
 #include "gateway/media/connection.hpp"
 #include "gateway/media/endpoint.hpp"
@@ -93,6 +94,8 @@ public:
     [[nodiscard]] std::size_t connection_count() const noexcept { return records_.size(); }
     /// Events the media thread could not queue (the control plane did not read them in time).
     [[nodiscard]] std::uint64_t events_dropped() const noexcept { return events_dropped_.load(); }
+    /// Named counters ("media.crcx.refused.no_port", ...; docs/media.md lists them).
+    [[nodiscard]] const counter_set& counters() const noexcept { return counters_; }
 
     // ---- media thread ------------------------------------------------------------------------
     /// One tick: applies queued changes, then runs every endpoint. `rx`/`tx` are the span's
@@ -118,6 +121,8 @@ private:
     void notify(const media_event& ev) noexcept override;
     expected<void, media_error> submit(command& cmd);
     void apply(command& cmd) noexcept;
+    /// Counts a refused control request: "<op>.refused.<error>" (control thread).
+    media_error refuse(std::string_view op, media_error e);
 
     media_engine_config config_;
     rtp::port_allocator ports_;
@@ -130,6 +135,7 @@ private:
     spsc_queue<command> retired_;
     spsc_queue<media_event> events_;
     std::atomic<std::uint64_t> events_dropped_{0};
+    counter_set counters_{"media"};
 };
 
 }  // namespace tandem::gateway::media

@@ -71,6 +71,8 @@ TEST(engine_ports, when_connections_exceed_the_range_then_crcx_fails_with_no_por
     ASSERT_FALSE(extra);
     EXPECT_EQ(extra.error(), media::media_error::no_port);
     EXPECT_EQ(bench.engine->ports_in_use(), 4u);
+    EXPECT_EQ(bench.engine->counters().value("crcx.refused.no_port"), 1u);
+    EXPECT_EQ(bench.engine->counters().value("crcx.accepted"), 4u);
 }
 
 TEST(engine_ports, when_connections_are_created_and_deleted_in_cycles_then_no_port_leaks) {
@@ -105,6 +107,8 @@ TEST(engine_ports, when_a_connection_is_unknown_then_modify_and_delete_say_so) {
     EXPECT_EQ(bench.engine->create_connection(bench.ts(1), bad).error(),
               media::media_error::unsupported_ptime);
     EXPECT_EQ(bench.engine->ports_in_use(), 0u) << "a refused CRCX gives its port back";
+    EXPECT_EQ(bench.engine->counters().value("crcx.refused.unsupported_ptime"), 1u);
+    EXPECT_EQ(bench.engine->counters().value("dlcx.refused.unknown_connection"), 1u);
 }
 
 }  // namespace
