@@ -72,10 +72,12 @@ bool control_client::read_some(std::chrono::steady_clock::time_point deadline) {
 }
 
 void control_client::pump(std::chrono::milliseconds wait) {
-  auto deadline = std::chrono::steady_clock::now() + wait;
-  if (!read_some(deadline)) return;
-  // Drain what else is already there without waiting.
-  while (read_some(std::chrono::steady_clock::now())) {
+  // Lines a request() read past its response are already in the buffer: no wait for those.
+  auto deadline = std::chrono::steady_clock::now() + (buffer_.find('\n') == std::string::npos ? wait : std::chrono::milliseconds{0});
+  if (read_some(deadline)) {
+    // Drain what else is already there without waiting.
+    while (read_some(std::chrono::steady_clock::now())) {
+    }
   }
   std::size_t nl;
   while ((nl = buffer_.find('\n')) != std::string::npos) {
