@@ -93,7 +93,11 @@ m::response agent::auep(const m::command& cmd) {
         break;
       }
       case code::request_id: p.request = n.request; break;
-      case code::quarantine_handling: p.quarantine = n.quarantine; break;
+      case code::quarantine_handling:
+        // The defaults written out (RFC 3435 §3.2.2: process, step), so the audit says what holds.
+        p.quarantine = m::quarantine_handling{n.quarantine.disposition.value_or(m::quarantine_disposition::process),
+                                              n.quarantine.mode.value_or(m::quarantine_mode::step)};
+        break;
       case code::notified_entity: p.notified = n.notified ? *n.notified : default_notified(); break;
       case code::connection_id:
         for (const auto& conn : e.connections) p.connections.push_back(conn.id);
