@@ -21,8 +21,12 @@ struct out_packet {
 };
 
 /// The transcoder. Stream state (everything else is buffers):
-///   idle    --push (decoded)-->  running   (the first input timestamp anchors the stream)
-///   running --push/push_loss-->  running   (gaps concealed; a long gap restarts in place)
+///   idle    --push (speech)-->  talking  (the first input timestamp anchors the stream)
+///   idle    --push (SID)---->   dtx
+///   talking --push (SID)---->   dtx      (gaps from now on are silence: comfort noise)
+///   dtx     --push (speech)-->  talking  (gaps are losses again: concealment)
+///   any but idle --push_loss--> same
+/// A gap longer than max_conceal (talking) or max_comfort_noise (dtx) restarts in place.
 class transcoder_impl final : public transcoder {
 public:
     transcoder_impl(std::unique_ptr<decoder> dec, std::unique_ptr<encoder> enc,
@@ -47,6 +51,8 @@ public:
         for (auto& p : queue_) p.bytes.resize(frames_per_packet_ * out_.bytes_per_frame);
         building_.bytes.resize(frames_per_packet_ * out_.bytes_per_frame);
         max_conceal_frames_ = samples_of(config.max_conceal, in_.sample_rate) / in_.samples_per_frame;
+        max_comfort_frames_ =
+            samples_of(config.max_comfort_noise, in_.sample_rate) / in_.samples_per_frame;
     }
 
     [[nodiscard]] bool ok() const noexcept { return !resampler_ || resampler_->ok(); }
@@ -54,7 +60,7 @@ public:
     expected<void, codec_error> push(std::span<const std::uint8_t> payload,
                                      std::uint32_t rtp_timestamp) override {
         ++stats_.packets_in;
-        if (state_ == state::running) {
+        if (state_ != state::idle) {
             const auto ahead = static_cast<std::int32_t>(rtp_timestamp - expected_in_ts_);
             if (ahead < 0) {  // behind the stream: duplicate or too late to play
                 ++stats_.late_packets;
@@ -68,7 +74,9 @@ public:
             return make_unexpected(decoded.error());
         }
         const auto ticks = static_cast<std::uint32_t>(*decoded * in_.clock_rate / in_.sample_rate);
-        state_ = state::running;
+        // A payload ending in a SID frame (RFC 3551 §4.5.6) starts discontinuous transmission.
+        const bool sid = in_.sid_bytes != 0 && payload.size() % in_.bytes_per_frame == in_.sid_bytes;
+        state_ = sid ? state::dtx : state::talking;
         expected_in_ts_ = rtp_timestamp + ticks;
         feed(std::span<const std::int16_t>(decoded_).first(*decoded));
         return {};
@@ -76,7 +84,7 @@ public:
 
     expected<void, codec_error> push_loss(std::size_t frames) override {
         conceal_frames(frames);
-        if (state_ == state::running) {
+        if (state_ != state::idle) {
             expected_in_ts_ += static_cast<std::uint32_t>(frames * in_.rtp_ticks_per_frame());
         }
         return {};
@@ -100,6 +108,13 @@ private:
     void handle_gap(std::uint32_t ticks) {
         const std::uint32_t per_frame = in_.rtp_ticks_per_frame();
         const std::size_t frames = ticks / per_frame;
+        if (state_ == state::dtx && frames <= max_comfort_frames_) {
+            // The decoder's conceal() after a SID continues comfort noise (G.729 Annex B).
+            conceal_frames(frames);
+            stats_.frames_concealed -= frames;
+            stats_.comfort_noise_frames += frames;
+            return;
+        }
         if (frames <= max_conceal_frames_) {
             conceal_frames(frames);
             return;
@@ -195,8 +210,8 @@ private:
     transcoder_config config_;
     std::size_t frames_per_packet_;
     std::size_t max_conceal_frames_ = 0;
-
-    enum class state { idle, running };
+    std::size_t max_comfort_frames_ = 0;
+    enum class state { idle, talking, dtx };
     state state_ = state::idle;
     std::uint32_t expected_in_ts_ = 0;
     std::uint32_t next_out_ts_;

@@ -9,7 +9,9 @@
 ///
 /// Input timestamps drive loss handling: a jump forward of whole frames is concealed with the
 /// decoder's own concealment (or spandsp PLC), up to `max_conceal`; a longer jump restarts the
-/// stream (the decoder is not asked to invent seconds of speech). Output timestamps advance by
+/// stream (the decoder is not asked to invent seconds of speech). After a SID frame a gap is
+/// discontinuous transmission, not loss: the decoder's comfort noise fills it, up to
+/// `max_comfort_noise`, so that a non-DTX output (G.711) keeps sending. Output timestamps advance by
 /// exactly the samples encoded (in the output codec's RTP clock), whatever happens on input.
 ///
 /// Memory: everything is allocated by `create`; `push` and `pop` never allocate.
@@ -36,6 +38,8 @@ struct transcoder_config {
     std::uint32_t initial_out_timestamp = 0;
     /// Longest input gap that is concealed; longer gaps restart the stream.
     std::chrono::milliseconds max_conceal{120};
+    /// Longest DTX silence (after a SID frame) filled with comfort noise.
+    std::chrono::milliseconds max_comfort_noise{10'000};
 };
 
 /// One output packet; the payload view stays valid until the next call to the transcoder.
@@ -49,6 +53,7 @@ struct transcoder_stats {
     std::uint64_t packets_in = 0;
     std::uint64_t packets_out = 0;
     std::uint64_t frames_concealed = 0;
+    std::uint64_t comfort_noise_frames = 0;  ///< DTX gaps filled after a SID
     std::uint64_t late_packets = 0;       ///< timestamp behind the stream: discarded, counted
     std::uint64_t restarts = 0;           ///< gaps longer than max_conceal
     std::uint64_t silent_packets = 0;     ///< VAD suppressed the whole packet: nothing to send

@@ -203,3 +203,45 @@ TEST(transcoder, when_g729_vad_meets_silence_then_sid_ends_a_packet_and_timestam
 
 }  // namespace
 }  // namespace tandem::codecs
+
+namespace tandem::codecs {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// G.729 Annex B input to G.711: after a SID the sender goes quiet; the transcoder fills the
+/// silence with comfort noise so that the G.711 side keeps a continuous stream. The same gap
+/// without a SID is a loss too long to conceal: the stream restarts.
+TEST(transcoder, when_g729_goes_quiet_after_a_sid_then_comfort_noise_keeps_the_g711_stream_going) {
+    for (const bool with_sid : {true, false}) {
+        SCOPED_TRACE(with_sid ? "SID then silence" : "silence without SID");
+        auto t = transcoder::create(test::codec("G729"), test::codec("PCMU"), {.out_ptime = 20ms}).value();
+        const std::vector<std::uint8_t> speech(20, 0x5A);
+        const std::vector<std::uint8_t> sid(2, 0x21);
+        std::uint32_t ts = 0;
+        for (int i = 0; i < 10; ++i, ts += 160) ASSERT_TRUE(t->push(speech, ts).has_value());
+        if (with_sid) {
+            ASSERT_TRUE(t->push(sid, ts).has_value());
+            ts += 80;
+        }
+        ts += 3200;  // 400 ms without packets
+        ASSERT_TRUE(t->push(speech, ts).has_value());
+        std::vector<std::uint32_t> stamps;
+        while (auto p = t->pop()) stamps.push_back(p->timestamp);
+        bool contiguous = true;
+        for (std::size_t k = 1; k < stamps.size(); ++k) contiguous = contiguous && stamps[k] == stamps[k - 1] + 160;
+        if (with_sid) {
+            EXPECT_EQ(t->stats().comfort_noise_frames, 40u);
+            EXPECT_EQ(t->stats().restarts, 0u);
+            EXPECT_TRUE(contiguous);
+            EXPECT_EQ(stamps.size(), (1600u + 80u + 3200u + 160u) / 160u);  // every 20 ms sent
+        } else {
+            EXPECT_EQ(t->stats().comfort_noise_frames, 0u);
+            EXPECT_EQ(t->stats().restarts, 1u);
+            EXPECT_FALSE(contiguous);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace tandem::codecs
