@@ -1,5 +1,9 @@
 #include "gateway/media/media_engine.hpp"
 
+#include <arpa/inet.h>
+
+#include <array>
+
 #include <fmt/format.h>
 
 #include "common/log.hpp"
@@ -16,6 +20,13 @@ media_error from(rtp::rtp_error e) {
     }
 }
 constexpr unsigned max_commands_per_tick = 32;
+
+/// Checked here, on the control thread, so that the media thread never meets a bad address.
+bool valid_remote(const remote_address& r) {
+    std::array<unsigned char, 16> buf{};
+    return r.port != 0 && (inet_pton(AF_INET, r.address.c_str(), buf.data()) == 1 ||
+                           inet_pton(AF_INET6, r.address.c_str(), buf.data()) == 1);
+}
 }  // namespace
 
 expected<std::unique_ptr<media_engine>, media_error> media_engine::create(
@@ -128,7 +139,7 @@ expected<void, media_error> media_engine::modify_connection(connection_id id,
     collect();
     auto it = records_.find(id);
     if (it == records_.end()) return make_unexpected(refuse("mdcx", media_error::unknown_connection));
-    if (c.remote && c.remote->port == 0) return make_unexpected(refuse("mdcx", media_error::bad_address));
+    if (c.remote && !valid_remote(*c.remote)) return make_unexpected(refuse("mdcx", media_error::bad_address));
     command cmd;
     cmd.what = command::kind::modify;
     cmd.endpoint = it->second.endpoint;

@@ -244,5 +244,41 @@ TEST(virtual_endpoint, when_three_legs_are_in_confrnce_then_each_hears_the_other
         }
 }
 
+/// Conference on a timeslot: ds/e1-1/1 has two confrnce connections, one to ts 2, one to ts 3.
+/// Each party hears the other two; the line of ts 1 hears both connections.
+TEST(modes, when_a_timeslot_has_two_confrnce_connections_then_each_party_hears_the_other_two) {
+    e1_bench bench;
+    auto conf = params_for("PCMA", 8, 20);
+    conf.mode = connection_mode::confrnce;
+    auto x = bench.engine->create_connection(bench.ts(1), conf);
+    auto y = bench.engine->create_connection(bench.ts(1), conf);
+    auto l2 = bench.engine->create_connection(bench.ts(2), params_for("PCMA", 8, 20));
+    auto l3 = bench.engine->create_connection(bench.ts(3), params_for("PCMA", 8, 20));
+    ASSERT_TRUE(x && y && l2 && l3);
+    ASSERT_TRUE(join(*bench.engine, *x, *l2));
+    ASSERT_TRUE(join(*bench.engine, *y, *l3));
+    const double freqs[3] = {440.0, 1000.0, 1630.0};
+    std::array<std::array<std::int16_t, 80>, 3> in{}, out{};
+    std::array<std::vector<std::int16_t>, 3> heard;
+    double ph[3] = {0, 0, 0};
+    for (int t = 0; t < 150; ++t) {
+        for (unsigned i = 0; i < 3; ++i) {
+            ph[i] = audio::fill_sine(in[i], freqs[i], 6000.0, 8000, ph[i]);
+            bench.put(i + 1, in[i]);
+        }
+        bench.tick();
+        for (unsigned i = 0; i < 3; ++i) {
+            bench.get(i + 1, out[i]);
+            if (t >= 60) heard[i].insert(heard[i].end(), out[i].begin(), out[i].end());
+        }
+    }
+    for (unsigned i = 0; i < 3; ++i)
+        for (unsigned j = 0; j < 3; ++j) {
+            const double level = tone_dbov(heard[i], freqs[j]);
+            if (i == j) EXPECT_LT(level, -45.0) << "ts " << i + 1 << " hears itself";
+            else EXPECT_GT(level, audible) << "ts " << i + 1 << " does not hear ts " << j + 1;
+        }
+}
+
 }  // namespace
 }  // namespace tandem::gateway::test

@@ -103,6 +103,15 @@ TEST(engine_ports, when_a_connection_is_unknown_then_modify_and_delete_say_so) {
               media::media_error::unknown_connection);
     EXPECT_EQ(bench.engine->create_connection(media::endpoint_index(999), params_for("PCMA", 8, 20)).error(),
               media::media_error::unknown_endpoint);
+    auto ok = bench.engine->create_connection(bench.ts(2), params_for("PCMA", 8, 20));
+    ASSERT_TRUE(ok);
+    media::connection_changes to_name;
+    to_name.remote = media::remote_address{"peer.example.net", 4000};  // SDP c= must be numeric here
+    EXPECT_EQ(bench.engine->modify_connection(ok->id, to_name).error(), media::media_error::bad_address);
+    EXPECT_EQ(bench.engine->modify_connection(ok->id, remote_port(0)).error(), media::media_error::bad_address);
+    ASSERT_TRUE(bench.engine->delete_connection(ok->id));
+    bench.tick();
+    bench.engine->collect();
     auto bad = params_for("PCMA", 8, 25);  // not a whole number of 10 ms frames
     EXPECT_EQ(bench.engine->create_connection(bench.ts(1), bad).error(),
               media::media_error::unsupported_ptime);
