@@ -119,10 +119,15 @@ private:
             conceal_frames(frames);
             return;
         }
-        // Too long to invent: keep output time in step with input time and start afresh.
+        // Too long to invent: keep output time in step with input time and start afresh. The
+        // samples waiting for a whole output frame (less than one frame) are dropped, and their
+        // time skipped too, so that the audio after the gap keeps its true timestamp.
         ++stats_.restarts;
         flush_building();
-        next_out_ts_ += static_cast<std::uint32_t>(std::uint64_t{ticks} * out_.clock_rate / in_.clock_rate);
+        const auto pending = static_cast<std::uint32_t>(std::uint64_t{fifo_len_} * out_.clock_rate / out_.sample_rate);
+        fifo_len_ = 0;
+        next_out_ts_ += pending +
+                        static_cast<std::uint32_t>(std::uint64_t{ticks} * out_.clock_rate / in_.clock_rate);
         dec_->reset();
     }
 

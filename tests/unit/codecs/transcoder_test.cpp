@@ -172,6 +172,20 @@ TEST(transcoder, when_the_gap_is_longer_than_max_conceal_then_the_stream_restart
     EXPECT_EQ(second->timestamp, 8000u);  // output time jumps with input time
 }
 
+TEST(transcoder, when_a_restart_leaves_part_of_a_frame_then_later_audio_keeps_its_true_time) {
+    // G.723.1 output (240-sample frames) from 20 ms G.711 packets: 160 samples wait in the
+    // buffer when the gap comes; the audio after the gap must still be stamped at its time.
+    auto t = transcoder::create(test::codec("PCMU"), test::codec("G723"), {.out_ptime = 30ms}).value();
+    std::vector<std::uint8_t> payload(160, 0xFF);
+    ASSERT_TRUE(t->push(payload, 0).has_value());       // 160 samples: no frame yet
+    ASSERT_TRUE(t->push(payload, 16000).has_value());   // two seconds later
+    ASSERT_TRUE(t->push(payload, 16160).has_value());   // 320 samples: one frame
+    auto p = t->pop();
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(p->timestamp, 16000u);
+    EXPECT_EQ(t->stats().restarts, 1u);
+}
+
 TEST(transcoder, when_a_packet_is_late_then_it_is_counted_and_dropped) {
     auto t = transcoder::create(codec("PCMU"), codec("PCMA"), {.out_ptime = 20ms}).value();
     std::vector<std::uint8_t> payload(160, 0xFF);
