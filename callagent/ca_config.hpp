@@ -1,0 +1,112 @@
+#pragma once
+/// The call agent's configuration: plain structs with defaults, filled by load_ca_config
+/// (libconfig, see docs/callagent.md for the file syntax) and checked by validate().
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/config/config_error.hpp"
+#include "common/expected.hpp"
+
+namespace tandem::callagent {
+
+/// One media gateway the call agent controls.
+struct gateway_config {
+  std::string name;              ///< as routes and trunk groups refer to it
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 2427;     ///< RFC 3435 §3.5: gateways listen on 2427
+  /// The domain part of its endpoint names (`ds/e1-1/1@mgw1`); defaults to `name`.
+  std::string domain;
+  /// Local name of a circuit: `{span}` and `{channel}` are replaced.
+  std::string endpoint_pattern = "ds/e1-{span}/{channel}";
+  /// Period of the AUEP keep-alive (0: none).
+  std::chrono::milliseconds keepalive{30'000};
+};
+
+/// RFC-less but universal: how a trunk group picks an idle B-channel.
+enum class hunting { ascending, descending, round_robin, least_used };
+
+/// Channels of one span in a trunk group.
+struct span_channels {
+  unsigned span = 1;
+  std::vector<unsigned> channels;  ///< in the order written ("1-15,17-31")
+};
+
+/// A set of B-channels on one gateway, hunted as one.
+struct trunk_group_config {
+  std::string name;
+  std::string gateway;
+  std::vector<span_channels> spans;
+  callagent::hunting hunting = hunting::ascending;
+};
+
+/// Where a route sends a call.
+enum class target_kind { trunk_group, sip_peer, user };
+struct route_target {
+  target_kind kind = target_kind::trunk_group;
+  std::string name;
+};
+
+/// How a number is matched: a literal prefix, or a pattern (see number_rule.hpp).
+enum class match_kind { prefix, pattern };
+
+/// Number manipulation: strip leading digits, then prepend.
+struct number_edit {
+  unsigned strip = 0;
+  std::string prepend;
+};
+
+/// A normalisation rule applied to the called number before routing.
+struct normalise_rule {
+  match_kind kind = match_kind::prefix;
+  std::string match;
+  number_edit edit;
+};
+
+/// A routing rule: first match in file order wins.
+struct route_config {
+  std::string name;
+  match_kind kind = match_kind::prefix;
+  std::string match;
+  number_edit called;   ///< applied to the called number sent out
+  number_edit calling;  ///< applied to the calling number sent out
+  /// Targets in the order tried: route advance on congestion or codec refusal.
+  std::vector<route_target> targets;
+  /// Codecs in preference order, one per attempt (MGCP names: "G729", "PCMA", "PCMU").
+  std::vector<std::string> codecs{"PCMA"};
+};
+
+struct cdr_config {
+  std::string path;  ///< empty: no records written
+  bool fsync = false;  ///< fsync after every line (durability over speed)
+};
+
+struct timers_config {
+  /// No answer: from SETUP sent until CONNECT (cause 18 before ALERTING, 19 after).
+  std::chrono::milliseconds no_answer{90'000};
+  /// RFC 3435 §4.4.1 RSIP graceful with no RD: drain for at most this long.
+  std::chrono::milliseconds graceful_drain{60'000};
+};
+
+struct ca_config {
+  std::string notified_entity = "ca@127.0.0.1:2727";
+  std::uint16_t mgcp_port = 2727;  ///< RFC 3435 §3.5: call agents listen on 2727
+  std::vector<gateway_config> gateways;
+  std::vector<trunk_group_config> trunk_groups;
+  std::vector<normalise_rule> normalise;
+  std::vector<route_config> routes;
+  cdr_config cdr;
+  timers_config timers;
+};
+
+/// Loads a file; every error carries its setting path and line.
+expected<ca_config, config::config_errors> load_ca_config_file(const std::string& path);
+/// Loads text (tests).
+expected<ca_config, config::config_errors> load_ca_config_string(std::string_view text);
+
+/// Cross-field rules: names unique, trunk groups name known gateways, routes name known
+/// trunk groups, a channel in one trunk group only, codecs known.
+config::config_errors validate(const ca_config& config);
+
+}  // namespace tandem::callagent

@@ -1,0 +1,105 @@
+/// The call agent's configuration loader: the example files, and errors named by path.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "callagent/ca_config.hpp"
+
+namespace tandem::callagent {
+namespace {
+
+std::filesystem::path source_dir() {
+  const char* dir = std::getenv("TANDEM_SOURCE_DIR");
+  return dir != nullptr ? dir : ".";
+}
+
+std::string errors_of(std::string_view text) {
+  auto cfg = load_ca_config_string(text);
+  return cfg ? std::string{} : config::to_string(cfg.error());
+}
+
+TEST(ca_config, when_example_files_are_loaded_then_each_is_valid) {
+  std::size_t loaded = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "etc" / "ca")) {
+    if (entry.path().extension() != ".cfg") continue;
+    auto cfg = load_ca_config_file(entry.path().string());
+    EXPECT_TRUE(cfg) << entry.path() << ":\n" << (cfg ? "" : config::to_string(cfg.error()));
+    if (cfg) {
+      EXPECT_FALSE(cfg->gateways.empty()) << entry.path();
+      EXPECT_FALSE(cfg->routes.empty()) << entry.path();
+    }
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 2u);
+}
+
+TEST(ca_config, when_pstn_example_is_loaded_then_values_are_as_written) {
+  auto cfg = load_ca_config_file((source_dir() / "etc/ca/pstn-ip-pstn.cfg").string());
+  ASSERT_TRUE(cfg);
+  ASSERT_EQ(cfg->gateways.size(), 2u);
+  EXPECT_EQ(cfg->gateways[1].port, 2428);
+  EXPECT_EQ(cfg->gateways[0].domain, "mgw1");
+  ASSERT_EQ(cfg->trunk_groups.size(), 2u);
+  EXPECT_EQ(cfg->trunk_groups[0].hunting, hunting::descending);
+  EXPECT_EQ(cfg->trunk_groups[0].spans[0].channels.size(), 30u);
+  EXPECT_EQ(cfg->routes[0].codecs, (std::vector<std::string>{"G729", "PCMA"}));
+  EXPECT_EQ(cfg->routes[0].called.strip, 4u);
+  EXPECT_EQ(cfg->normalise.size(), 2u);
+  EXPECT_EQ(cfg->timers.no_answer, std::chrono::milliseconds(90'000));
+}
+
+TEST(ca_config, when_setting_is_wrong_then_error_names_its_path_and_line) {
+  const std::string e = errors_of(R"(callagent = {
+  gateways = ( { name = "g"; port = 70000; } );
+  trunk_groups = ( { name = "t"; gateway = "g"; hunting = "random";
+                     spans = ( { span = 1; channels = "1-40"; } ); } );
+  routes = ( { name = "r"; prefix = "1"; pattern = "2"; targets = ( { trunk_group = "t"; } ); } );
+};)");
+  EXPECT_NE(e.find("callagent.gateways.[0].port"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.trunk_groups.[0].hunting"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.trunk_groups.[0].spans.[0].channels"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.routes.[0]"), std::string::npos) << e;
+  EXPECT_NE(e.find("exactly one of prefix or pattern"), std::string::npos) << e;
+  EXPECT_NE(e.find("(line 2)"), std::string::npos) << e;
+}
+
+TEST(ca_config, when_names_do_not_resolve_then_cross_field_errors_name_them) {
+  const std::string e = errors_of(R"(callagent = {
+  gateways = ( { name = "g"; }, { name = "g"; } );
+  trunk_groups = ( { name = "t"; gateway = "nowhere"; spans = ( { span = 1; channels = "1-2"; } ); },
+                   { name = "u"; gateway = "g"; spans = ( { span = 1; channels = "1-2"; } ); },
+                   { name = "v"; gateway = "g"; spans = ( { span = 1; channels = "2-3"; } ); } );
+  routes = ( { name = "r"; prefix = "1"; codecs = [ "OPUS" ]; targets = ( { trunk_group = "missing"; } ); } );
+};)");
+  EXPECT_NE(e.find("callagent.gateways.[1].name: duplicate gateway \"g\""), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.trunk_groups.[0].gateway: unknown gateway \"nowhere\""), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.trunk_groups.[2].spans.[0].channels: span 1 channel 2"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.routes.[0].targets.[0].trunk_group: unknown trunk group \"missing\""),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.routes.[0].codecs.[0]: unknown codec \"OPUS\""), std::string::npos) << e;
+}
+
+TEST(ca_config, when_setting_name_is_misspelt_then_it_is_reported) {
+  const std::string e = errors_of(R"(callagent = { gatways = (); };)");
+  EXPECT_NE(e.find("gatways"), std::string::npos) << e;
+}
+
+TEST(ca_config, when_pattern_or_prefix_is_bad_then_offset_is_given) {
+  const std::string e = errors_of(R"(callagent = {
+  routes = ( { name = "r"; pattern = "02.1"; targets = ( { sip_peer = "p"; } ); },
+             { name = "s"; prefix = "12a"; prepend = "x"; targets = ( { user = "alice"; } ); } );
+};)");
+  EXPECT_NE(e.find("callagent.routes.[0].pattern: '.' and '!' must end the pattern at offset 2"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.routes.[1].prefix"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.routes.[1].prepend"), std::string::npos) << e;
+}
+
+TEST(ca_config, when_file_is_missing_or_broken_then_error_is_a_value) {
+  EXPECT_FALSE(load_ca_config_file("/nonexistent/ca.cfg"));
+  const std::string e = errors_of("callagent = { routes = ( ; };");
+  EXPECT_FALSE(e.empty());
+  EXPECT_NE(errors_of("other = 1;").find("callagent"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tandem::callagent
