@@ -1,0 +1,67 @@
+#pragma once
+/// tandem-mgw's configuration (libconfig; examples in etc/mgw/, each loaded by a test):
+///
+///   mgw = {
+///     mgcp = { bind = "0.0.0.0"; port = 2427; domain = "mgw1.example.net";
+///              domain_aliases = [ "[192.0.2.10]" ];
+///              call_agent = { address = "192.0.2.1"; port = 2727; name = "ca"; };
+///              allowed_call_agents = ( { address = "192.0.2.1"; port = 0; } );
+///              restart = { method = "restart"; delay_s = 0; max_wait_ms = 5000; };
+///              digit_map = { short_timer_ms = 4000; long_timer_ms = 16000; };
+///              persistent_events = [ "G/of" ];
+///              max_connections_bearer = 2; max_connections_rtp = 4; };
+///     rtp = { bind = "127.0.0.1"; port_min = 16384; port_max = 32767; };
+///     codecs = { enabled = [ "PCMU", "PCMA", "G729", "G723" ]; dtmf_relay = true;
+///                telephone_event_payload_type = 101; default_ptime_ms = 20;
+///                echo_cancellation = true; };
+///     spans = ( { number = 1; type = "e1"; backend = "sim"; socket = "/tmp/tandem-e1-1"; } );
+///     (a span's endpoints are its PRI bearer slots: E1 1-15 and 17-31, T1 1-23)
+///     virtual_endpoints = 8;
+///     log = { level = "info"; };
+///   };
+///
+/// Every error names its setting path and line (common/config); a validator checks rules that
+/// span settings (unique span numbers, port range, the call agent allowed).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/config/config_error.hpp"
+#include "common/expected.hpp"
+#include "gateway/mgcp/agent_config.hpp"
+
+namespace tandem::gateway::app {
+
+struct rtp_config {
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t port_min = 16384;
+  std::uint16_t port_max = 32767;
+};
+
+enum class span_backend { sim, dahdi };
+
+/// How a span is reached (the agent only needs its number, type and bearer slots).
+struct span_link_config {
+  unsigned number = 1;
+  span_backend backend = span_backend::sim;
+  std::string device;  ///< sim: the socket path; dahdi: the span's device
+};
+
+struct mgw_config {
+  std::string mgcp_bind_address = "0.0.0.0";
+  std::uint16_t mgcp_port = 2427;  ///< RFC 3435 §3.5: gateways listen on 2427
+  mgcp::agent_config agent;
+  rtp_config rtp;
+  std::vector<span_link_config> span_links;  ///< same order as agent.spans
+  std::string log_level = "info";
+};
+
+/// Loads a file; every problem comes back at once, each with its path and line.
+expected<mgw_config, config::config_errors> load_mgw_config_file(const std::string& path);
+expected<mgw_config, config::config_errors> load_mgw_config_string(std::string_view text);
+
+/// The effective configuration (defaults written out) as libconfig text that loads back to
+/// the same values: `tandem-mgw --dump-config`.
+std::string dump_config(const mgw_config& c);
+
+}  // namespace tandem::gateway::app

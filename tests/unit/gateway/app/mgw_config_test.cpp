@@ -1,0 +1,74 @@
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "gateway/app/mgw_config.hpp"
+
+namespace tandem::gateway::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(mgw_config, when_each_example_in_etc_mgw_is_loaded_then_it_is_valid_and_dumps_back_the_same) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(TANDEM_SOURCE_DIR) / "etc" / "mgw")) {
+    if (entry.path().extension() != ".cfg") continue;
+    ++files;
+    auto c = load_mgw_config_file(entry.path().string());
+    ASSERT_TRUE(c.has_value()) << entry.path() << "\n" << config::to_string(c.error());
+    const auto dumped = dump_config(*c);
+    auto again = load_mgw_config_string(dumped);
+    ASSERT_TRUE(again.has_value()) << dumped << "\n" << config::to_string(again.error());
+    EXPECT_EQ(dump_config(*again), dumped) << entry.path();
+  }
+  EXPECT_GE(files, 4);
+}
+
+TEST(mgw_config, when_the_e1_example_is_loaded_then_its_values_arrive) {
+  auto c = load_mgw_config_file((fs::path(TANDEM_SOURCE_DIR) / "etc" / "mgw" / "e1-sim.cfg").string());
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->agent.domain, "mgw1.tandem.test");
+  ASSERT_EQ(c->agent.spans.size(), 1u);
+  EXPECT_FALSE(c->agent.spans[0].t1);
+  EXPECT_EQ(c->span_links[0].device, "/tmp/tandem-mgw1-e1-1");
+  EXPECT_EQ(c->agent.rtp_endpoints, 4u);
+  EXPECT_EQ(c->agent.max_restart_wait.count(), 2000);
+  EXPECT_EQ(c->rtp.port_min, 20000);
+}
+
+TEST(mgw_config, when_settings_are_wrong_then_every_error_names_its_path_and_line) {
+  auto c = load_mgw_config_string(
+      "mgw = {\n"
+      "  mgcp = { port = 70000; domian = \"x\"; };\n"
+      "  spans = ( { number = 1; type = \"e3\"; socket = \"/tmp/a\"; },\n"
+      "            { number = 1; type = \"e1\"; backend = \"sim\"; } );\n"
+      "  codecs = { telephone_event_payload_type = 13; };\n"
+      "};\n");
+  ASSERT_FALSE(c.has_value());
+  const auto text = config::to_string(c.error());
+  EXPECT_NE(text.find("mgw.mgcp.port"), std::string::npos) << text;
+  EXPECT_NE(text.find("mgw.mgcp.domian"), std::string::npos) << text;
+  EXPECT_NE(text.find("type"), std::string::npos) << text;
+  EXPECT_NE(text.find("socket"), std::string::npos) << text;
+  EXPECT_NE(text.find("span 1 is defined twice"), std::string::npos) << text;
+  EXPECT_NE(text.find("telephone_event_payload_type"), std::string::npos) << text;
+  EXPECT_NE(text.find("line 2"), std::string::npos) << text;
+}
+
+TEST(mgw_config, when_the_call_agent_is_not_among_the_allowed_then_it_is_an_error) {
+  auto c = load_mgw_config_string(
+      "mgw = { mgcp = { call_agent = { address = \"192.0.2.1\"; };\n"
+      "                 allowed_call_agents = ( { address = \"192.0.2.9\"; } ); };\n"
+      "        virtual_endpoints = 1; };\n");
+  ASSERT_FALSE(c.has_value());
+  EXPECT_NE(config::to_string(c.error()).find("allowed_call_agents"), std::string::npos);
+}
+
+TEST(mgw_config, when_there_are_no_endpoints_then_it_is_an_error) {
+  auto c = load_mgw_config_string("mgw = { };\n");
+  ASSERT_FALSE(c.has_value());
+  EXPECT_NE(config::to_string(c.error()).find("no endpoints"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tandem::gateway::app
