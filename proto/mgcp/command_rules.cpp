@@ -1,5 +1,7 @@
 #include "proto/mgcp/command_rules.hpp"
 
+#include <bit>
+#include <cstdint>
 #include <initializer_list>
 
 namespace tandem::mgcp {
@@ -87,10 +89,12 @@ bool present(const parameter_set& s, parameter_code code) {
   return false;
 }
 
-bool contains(std::initializer_list<parameter_code> list, parameter_code c) {
-  for (auto x : list)
-    if (x == c) return true;
-  return false;
+std::uint32_t bit(parameter_code c) { return std::uint32_t{1} << static_cast<unsigned>(c); }
+
+std::uint32_t mask_of(std::initializer_list<parameter_code> list) {
+  std::uint32_t m = 0;
+  for (auto c : list) m |= bit(c);
+  return m;
 }
 
 }  // namespace
@@ -98,14 +102,16 @@ bool contains(std::initializer_list<parameter_code> list, parameter_code c) {
 std::optional<rule_violation> check_command_rules(const command& c) {
   if (c.verb == verb::mesg) return std::nullopt;
   const rule& r = rule_for(c.verb);
-  for (auto req : r.required)
-    if (!present(c.params, req)) return rule_violation{return_code::protocol_error, req, "mandatory parameter missing"};
-  for (int i = 0; i <= static_cast<int>(p::max_mgcp_datagram); ++i) {
-    const auto code = static_cast<parameter_code>(i);
-    if (code == p::response_ack || !present(c.params, code)) continue;
-    if (!contains(r.required, code) && !contains(r.allowed, code))
-      return rule_violation{return_code::invalid_command_parameter, code, "parameter not valid in this command"};
-  }
+  std::uint32_t given = 0;
+  for (int i = 0; i <= static_cast<int>(p::max_mgcp_datagram); ++i)
+    if (present(c.params, static_cast<parameter_code>(i))) given |= bit(static_cast<parameter_code>(i));
+  const std::uint32_t required = mask_of(r.required);
+  if (const std::uint32_t missing = required & ~given; missing != 0)
+    return rule_violation{return_code::protocol_error, static_cast<parameter_code>(std::countr_zero(missing)),
+                          "mandatory parameter missing"};
+  if (const std::uint32_t foreign = given & ~(required | mask_of(r.allowed) | bit(p::response_ack)); foreign != 0)
+    return rule_violation{return_code::invalid_command_parameter, static_cast<parameter_code>(std::countr_zero(foreign)),
+                          "parameter not valid in this command"};
   // RFC 3435 §2.3.5: a CRCX names either a RemoteConnectionDescriptor or a SecondEndpointId.
   if (!c.sessions.empty() && (!r.sdp || c.params.second_endpoint))
     return rule_violation{return_code::protocol_error, std::nullopt, "session description not allowed here"};

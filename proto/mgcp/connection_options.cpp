@@ -1,5 +1,6 @@
 #include "proto/mgcp/connection_options.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -96,6 +97,7 @@ value_result<void> apply_option(local_connection_options& o, std::string_view na
   const auto twice = [] { return fail(return_code::options_inconsistent, 0, "option given twice"); };
   if (detail::iequals(name, "a")) {
     if (!o.codecs.empty()) return twice();
+    o.codecs.reserve(static_cast<std::size_t>(std::count(v.begin(), v.end(), ';')) + 1);
     bool ok = split_semicolons(v, [&](std::string_view c, std::size_t) {
       if (!valid_token(c)) return false;
       o.codecs.emplace_back(c);

@@ -1,5 +1,7 @@
 #include "proto/mgcp/event.hpp"
 
+#include <array>
+
 namespace tandem::mgcp {
 
 using detail::fail;
@@ -15,8 +17,15 @@ bool is_name_char(char c) { return detail::is_alnum(c) || c == '-' || c == '_' |
 
 /// A name followed by parenthesised groups: `L/hd(A, E(...))(p=1)`.
 struct split_item {
+  struct group {
+    std::string_view text;
+    std::size_t offset = 0;
+  };
   std::string_view name;
-  std::vector<std::pair<std::string_view, std::size_t>> groups;  ///< inner text, offset
+  /// At most two lists are meaningful (actions, parameters); a third is kept only to be refused.
+  /// A fixed array: no allocation per event on the parser's hot path.
+  std::array<group, 3> groups{};
+  std::size_t count = 0;
 };
 
 value_result<split_item> split_groups(std::string_view item, std::size_t base) {
@@ -45,7 +54,8 @@ value_result<split_item> split_groups(std::string_view item, std::size_t base) {
       else if (c == ')' && --depth == 0) break;
     }
     if (j == item.size()) return fail(bad, base + i, "unbalanced parentheses");
-    out.groups.emplace_back(item.substr(i + 1, j - i - 1), base + i + 1);
+    if (out.count == out.groups.size()) return fail(bad, base + i, "too many parenthesised lists");
+    out.groups[out.count++] = {item.substr(i + 1, j - i - 1), base + i + 1};
     i = j + 1;
   }
   return out;
@@ -151,12 +161,12 @@ value_result<embedded_request> parse_embedded(std::string_view text, std::size_t
     auto split = split_groups(item, base + off);
     if (!split) { err = split.error(); failed = true; return false; }
     const std::string_view key = detail::trim(split->name);
-    if (split->groups.size() != 1 || key.size() != 1) {
+    if (split->count != 1 || key.size() != 1) {
       err = {return_code::unknown_action, base + off, "embedded request part is not R(...), S(...) or D(...)"};
       failed = true;
       return false;
     }
-    const auto [inner, inner_at] = split->groups.front();
+    const auto [inner, inner_at] = split->groups[0];
     const char k = detail::to_upper(key.front());
     if (k == 'R' && !emb.requested_events) {
       auto r = parse_requested_list(inner, inner_at, depth + 1);
@@ -210,12 +220,12 @@ value_result<std::vector<requested_action>> parse_actions(std::string_view text,
         return false;
       }
       auto split = split_groups(detail::trim(item.substr(1)), base + off + (item.size() - detail::trim(item.substr(1)).size()));
-      if (!split || split->groups.size() != 1) {
+      if (!split || split->count != 1) {
         err = split ? value_error{return_code::unknown_action, base + off, "bad embedded request"} : split.error();
         failed = true;
         return false;
       }
-      auto emb = parse_embedded(split->groups[0].first, split->groups[0].second, depth);
+      auto emb = parse_embedded(split->groups[0].text, split->groups[0].offset, depth);
       if (!emb) { err = emb.error(); failed = true; return false; }
       a.kind = action_kind::embedded;
       a.embedded = std::move(*emb);
@@ -259,7 +269,7 @@ value_result<std::vector<requested_event>> parse_requested_list(std::string_view
   const bool balanced = detail::for_each_item(text, ',', [&](std::string_view item, std::size_t off) {
     auto split = split_groups(item, base + off);
     if (!split) { err = split.error(); failed = true; return false; }
-    if (split->groups.size() > 2) {
+    if (split->count > 2) {
       err = {bad, base + off, "requested event with more than two parenthesised lists"};
       failed = true;
       return false;
@@ -268,13 +278,13 @@ value_result<std::vector<requested_event>> parse_requested_list(std::string_view
     auto name = parse_name_at(split->name, base + off);
     if (!name) { err = name.error(); failed = true; return false; }
     r.name = std::move(*name);
-    if (!split->groups.empty()) {
-      auto actions = parse_actions(split->groups[0].first, split->groups[0].second, depth);
+    if (split->count > 0) {
+      auto actions = parse_actions(split->groups[0].text, split->groups[0].offset, depth);
       if (!actions) { err = actions.error(); failed = true; return false; }
       r.actions = std::move(*actions);
     }
-    if (split->groups.size() == 2) {
-      auto params = parse_parameters(split->groups[1].first, split->groups[1].second);
+    if (split->count == 2) {
+      auto params = parse_parameters(split->groups[1].text, split->groups[1].offset);
       if (!params) { err = params.error(); failed = true; return false; }
       r.parameters = std::move(*params);
     }
@@ -295,7 +305,7 @@ value_result<std::vector<parameterized_event>> parse_parameterized_list(std::str
   const bool balanced = detail::for_each_item(text, ',', [&](std::string_view item, std::size_t off) {
     auto split = split_groups(item, base + off);
     if (!split) { err = split.error(); failed = true; return false; }
-    if (split->groups.size() > 1) {
+    if (split->count > 1) {
       err = {return_code::event_signal_parameter_error, base + off, "more than one parameter list"};
       failed = true;
       return false;
@@ -304,8 +314,8 @@ value_result<std::vector<parameterized_event>> parse_parameterized_list(std::str
     auto name = parse_name_at(split->name, base + off);
     if (!name) { err = name.error(); failed = true; return false; }
     e.name = std::move(*name);
-    if (!split->groups.empty()) {
-      auto params = parse_parameters(split->groups[0].first, split->groups[0].second);
+    if (split->count > 0) {
+      auto params = parse_parameters(split->groups[0].text, split->groups[0].offset);
       if (!params) { err = params.error(); failed = true; return false; }
       e.parameters = std::move(*params);
     }

@@ -309,6 +309,80 @@ bool parse_version(std::string_view version, protocol_version& out) {
 
 }  // namespace
 
+namespace {
+
+bool parse_command(std::string_view text, const envelope& env, const parse_options& options, command& c,
+                   parse_error& err) {
+  err.verb = std::string(env.verb);
+  auto v = find_verb(env.verb);
+  if (!v) {
+    err.code = return_code::unknown_command;
+    err.reason = "unknown or unsupported command";
+    err.position = offset_of(env.verb, text);
+    return false;
+  }
+  c.verb = *v;
+  c.id = env.id;
+  auto ep = parse_endpoint_name(env.endpoint);
+  if (!ep) {
+    err.code = ep.error().code;
+    err.reason = ep.error().what;
+    err.position = offset_of(env.endpoint, text) + ep.error().offset;
+    return false;
+  }
+  c.endpoint = std::move(*ep);
+  // RFC 3435 §3.2.1: MGCP 1.0; NCS and TGCP profiles say "MGCP 1.0 NCS 1.0" (older NCS
+  // gateways "MGCP 0.1 NCS 1.0"). Any other version is 528.
+  if (!parse_version(env.version, c.version) ||
+      !((c.version.major == 1 && c.version.minor == 0) ||
+        (c.version.major == 0 && c.version.minor == 1 && !env.profile.empty()))) {
+    err.code = return_code::incompatible_protocol_version;
+    err.reason = "unsupported protocol version";
+    err.position = offset_of(env.version, text);
+    return false;
+  }
+  c.version.profile = std::string(env.profile);
+  message_parser parser(text, options, err);
+  if (!parser.parse_body(first_line_end(text), c.params, c.sessions)) return false;
+  if (options.check_command_rules) {
+    if (auto violation = check_command_rules(c)) {
+      err.code = violation->code;
+      err.reason = violation->reason;
+      // Point at the offending line; a missing parameter or a stray SDP is reported where the
+      // parameter lines end.
+      const std::size_t at =
+          violation->parameter ? parser.seen_at[static_cast<std::size_t>(*violation->parameter)] : 0;
+      err.position = at != 0 ? at : parser.body_at;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool parse_response(std::string_view text, const envelope& env, const parse_options& options, response& r,
+                    parse_error& err) {
+  r.code = static_cast<return_code>(env.response_code);
+  r.id = env.id;
+  std::string_view commentary = env.response_text;
+  // RFC 3435 Appendix A: responseCode 1*WSP transaction-id [1*WSP "/" packageName] [WSP text].
+  if (!commentary.empty() && commentary.front() == '/') {
+    std::size_t end = 1;
+    while (end < commentary.size() && !detail::is_wsp(commentary[end])) ++end;
+    r.package = std::string(commentary.substr(1, end - 1));
+    if (r.package.empty()) {
+      err.reason = "empty package name after /";
+      err.position = offset_of(commentary, text);
+      return false;
+    }
+    commentary = detail::trim(commentary.substr(end));
+  }
+  r.text = std::string(commentary);
+  message_parser parser(text, options, err);
+  return parser.parse_body(first_line_end(text), r.params, r.sessions);
+}
+
+}  // namespace
+
 expected<message, parse_error> parse_message(std::string_view text, const parse_options& options) {
   parse_error err;
   auto env = peek(text);
@@ -318,76 +392,21 @@ expected<message, parse_error> parse_message(std::string_view text, const parse_
     err.reason = envelope_reason(env.error().what);
     err.kind = env.error().kind;
     if (env.error().id.value() != 0) err.id = env.error().id;
-    return make_unexpected(err);
+    return make_unexpected(std::move(err));
   }
   err.kind = env->kind;
   err.id = env->id;
-  const std::size_t body_at = first_line_end(text);
-  message_parser parser(text, options, err);
+  // The message (about 1.4 kB of parameter slots) is built in place in the returned object, and
+  // every path returns that one object, so that it is never moved.
+  expected<message, parse_error> result;
+  bool ok = false;
   if (env->kind == message_kind::command) {
-    err.verb = std::string(env->verb);
-    command c;
-    auto v = find_verb(env->verb);
-    if (!v) {
-      err.code = return_code::unknown_command;
-      err.reason = "unknown or unsupported command";
-      err.position = offset_of(env->verb, text);
-      return make_unexpected(err);
-    }
-    c.verb = *v;
-    c.id = env->id;
-    auto ep = parse_endpoint_name(env->endpoint);
-    if (!ep) {
-      err.code = ep.error().code;
-      err.reason = ep.error().what;
-      err.position = offset_of(env->endpoint, text) + ep.error().offset;
-      return make_unexpected(err);
-    }
-    c.endpoint = std::move(*ep);
-    // RFC 3435 §3.2.1: MGCP 1.0; NCS and TGCP profiles say "MGCP 1.0 NCS 1.0" (older NCS
-    // gateways "MGCP 0.1 NCS 1.0"). Any other version is 528.
-    if (!parse_version(env->version, c.version) ||
-        !((c.version.major == 1 && c.version.minor == 0) ||
-          (c.version.major == 0 && c.version.minor == 1 && !env->profile.empty()))) {
-      err.code = return_code::incompatible_protocol_version;
-      err.reason = "unsupported protocol version";
-      err.position = offset_of(env->version, text);
-      return make_unexpected(err);
-    }
-    c.version.profile = std::string(env->profile);
-    if (!parser.parse_body(body_at, c.params, c.sessions)) return make_unexpected(err);
-    if (options.check_command_rules) {
-      if (auto violation = check_command_rules(c)) {
-        err.code = violation->code;
-        err.reason = violation->reason;
-        // Point at the offending line; a missing parameter or a stray SDP is reported where the
-        // parameter lines end.
-        const std::size_t at = violation->parameter ? parser.seen_at[static_cast<std::size_t>(*violation->parameter)] : 0;
-        err.position = at != 0 ? at : parser.body_at;
-        return make_unexpected(err);
-      }
-    }
-    return message{std::move(c)};
+    ok = parse_command(text, *env, options, result->emplace<command>(), err);
+  } else {
+    ok = parse_response(text, *env, options, result->emplace<response>(), err);
   }
-  response r;
-  r.code = static_cast<return_code>(env->response_code);
-  r.id = env->id;
-  std::string_view commentary = env->response_text;
-  // RFC 3435 Appendix A: responseCode 1*WSP transaction-id [1*WSP "/" packageName] [WSP text].
-  if (!commentary.empty() && commentary.front() == '/') {
-    std::size_t end = 1;
-    while (end < commentary.size() && !detail::is_wsp(commentary[end])) ++end;
-    r.package = std::string(commentary.substr(1, end - 1));
-    if (r.package.empty()) {
-      err.reason = "empty package name after /";
-      err.position = offset_of(commentary, text);
-      return make_unexpected(err);
-    }
-    commentary = detail::trim(commentary.substr(end));
-  }
-  r.text = std::string(commentary);
-  if (!parser.parse_body(body_at, r.params, r.sessions)) return make_unexpected(err);
-  return message{std::move(r)};
+  if (!ok) result = make_unexpected(std::move(err));
+  return result;
 }
 
 std::vector<expected<message, parse_error>> parse_datagram(std::string_view datagram, const parse_options& options) {
