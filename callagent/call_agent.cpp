@@ -1,5 +1,6 @@
 #include "callagent/call_agent.hpp"
 #include "callagent/link_port.hpp"
+#include "proto/mgcp/detail/text.hpp"
 
 #include <fmt/format.h>
 
@@ -139,7 +140,7 @@ void call_agent::send_mgcp(const std::string& gateway_name, mgcp::command comman
     done(make_unexpected(mgcp_failure::not_sent));
     return;
   }
-  counters_.get(fmt::format("mgcp.tx.{}", mgcp::verb_text(command.verb))).add();
+  counters_.get(fmt::format("mgcp.tx.{}", mgcp::detail::to_lower_copy(mgcp::verb_text(command.verb)))).add();
   mgcp_.send(gw->peer, std::move(command), std::move(done));
 }
 

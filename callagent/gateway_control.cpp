@@ -68,7 +68,7 @@ bool call_agent::gateway_transition(gateway& gw, gateway_event event) {
 }
 
 void call_agent::on_gateway_command(const mgcp::peer& from, const mgcp::command& command) {
-  counters_.get(fmt::format("mgcp.rx.{}", mgcp::verb_text(command.verb))).add();
+  counters_.get(fmt::format("mgcp.rx.{}", mgcp::detail::to_lower_copy(mgcp::verb_text(command.verb)))).add();
   gateway* gw = find_gateway(from, command.endpoint);
   if (command.verb == mgcp::verb::rsip && gw == nullptr) {
     // A gateway not in the configuration: known from now on (it has no trunk groups, so it

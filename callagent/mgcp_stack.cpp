@@ -18,7 +18,7 @@ std::string_view to_string(mgcp_failure f) {
 
 mgcp_stack::mgcp_stack(timer_service& timers, counter_set& counters, mgcp_transport& transport,
                        mgcp::transaction_config config)
-    : timers_(timers), transport_(transport), counters_(counters), engine_(timers, *this, counters, config) {}
+    : timers_(timers), transport_(transport), counters_(counters), engine_(timers, *this, engine_counters_, config) {}
 
 mgcp::transaction_id mgcp_stack::send(const mgcp::peer& to, mgcp::command command, mgcp_callback done) {
   // The engine puts the transaction id in place of the placeholder "0".

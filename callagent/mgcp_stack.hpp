@@ -72,6 +72,7 @@ class mgcp_stack final : public mgcp::transaction_notifier {
 
   [[nodiscard]] std::size_t pending() const { return pending_.size(); }
   [[nodiscard]] mgcp::transaction_engine& engine() { return engine_; }
+  [[nodiscard]] const counter_set& engine_counters() const { return engine_counters_; }
 
  private:
   void on_send(const mgcp::peer& to, std::string_view datagram) override;
@@ -89,6 +90,8 @@ class mgcp_stack final : public mgcp::transaction_notifier {
   timer_service& timers_;
   mgcp_transport& transport_;
   counter_set& counters_;
+  /// The transaction engine's own counters (docs/mgcp-transactions.md), apart from ours.
+  counter_set engine_counters_{"ca.mgcp_transaction"};
   mgcp::transaction_engine engine_;
   mgcp_stack_handler* handler_ = nullptr;
   std::map<std::uint32_t, mgcp_callback> pending_;
