@@ -65,6 +65,10 @@ expected<std::unique_ptr<connection>, media_error> connection::create(
                                               static_cast<unsigned>(params.echo_tail.count()));
     c->ec_on_ = params.echo_canceller;
     c->work_.assign(tick_samples, 0);
+    if (params.telephone_event_payload_type && params.dtmf_lookahead.count() > 0) {
+        const auto ticks = (static_cast<std::size_t>(params.dtmf_lookahead.count()) * 8 + tick_samples - 1) / tick_samples;
+        c->lookahead_.assign(ticks * tick_samples, 0);
+    }
     // RFC 3550 §5.1: the initial timestamp is random (drawn here, on the control thread).
     c->tx_ts_ = std::random_device{}();
     c->fifo_.assign(fifo_capacity, 0);
@@ -162,7 +166,7 @@ bool connection::receive(std::span<std::int16_t> out) noexcept {
             timed_out_ = false;
             emit(media_event_kind::rtp_resumed);
         }
-    } else if (timeout_ticks_ > 0 && !timed_out_ && ++silent_ticks_ >= timeout_ticks_) {
+    } else if (timeout_ticks_ > 0 && !timed_out_ && expects_media() && ++silent_ticks_ >= timeout_ticks_) {
         timed_out_ = true;
         emit(media_event_kind::rtp_timeout);
     }
@@ -290,12 +294,22 @@ void connection::transmit(std::span<const std::int16_t> line, std::span<const st
             emit(media_event_kind::answer_tone);
         }
         relay_dtmf(dtmf_rx_->process(work_));
-        if (relay_digit_ != 0 && tev_pt_) std::fill(work_.begin(), work_.end(), std::int16_t{0});
     } else {
         std::fill(work_.begin(), work_.end(), std::int16_t{0});
     }
     if (mix.size() == tick_)
         for (std::size_t i = 0; i < tick_; ++i) work_[i] = sat_add(work_[i], mix[i]);
+    const bool relaying = relay_digit_ != 0 && tev_pt_.has_value();
+    if (!lookahead_.empty()) {
+        // Delay line: the tick goes in, the oldest tick comes out to the encoder. While a digit
+        // is relayed everything in it is silenced, including the digit's first milliseconds
+        // that arrived before the detector recognised it (RFC 4733 §2.6: no DTMF in the audio).
+        if (relaying) std::fill(lookahead_.begin(), lookahead_.end(), std::int16_t{0});
+        auto slot = lookahead_.begin() + static_cast<std::ptrdiff_t>(lookahead_pos_);
+        std::swap_ranges(work_.begin(), work_.end(), slot);
+        lookahead_pos_ = (lookahead_pos_ + tick_) % lookahead_.size();
+    }
+    if (relaying) std::fill(work_.begin(), work_.end(), std::int16_t{0});
     encode_block(work_);
     publish();  // again, so that PS/OS include this tick's packet
 }

@@ -77,6 +77,10 @@ struct connection_params {
     bool latch_remote = false;                ///< symmetric RTP for peers behind NAT
     rtp::jitter_buffer_config jitter{};
     std::chrono::milliseconds rtp_timeout{0};  ///< 0: never report
+    /// With RFC 4733: how long the trunk's audio is held back before encoding, so that the
+    /// start of a digit (which the detector needs 20-40 ms to recognise) is removed from the
+    /// audio stream too. Adds this much delay toward IP on relay connections; 0 disables.
+    std::chrono::milliseconds dtmf_lookahead{30};
     bool rtcp = true;                          ///< RTCP SR/RR (RFC 3550 §6)
     std::chrono::milliseconds rtcp_interval{5000};
 };
@@ -164,6 +168,11 @@ private:
     void encode_block(std::span<const std::int16_t> pcm) noexcept;
     void relay_dtmf(const dtmf_detector::result& r) noexcept;
     void publish() noexcept;
+    /// Whether RTP is expected from the peer in this mode (RTP timeout applies).
+    [[nodiscard]] bool expects_media() const noexcept {
+        return plays_to_line(mode_) || mode_ == connection_mode::netwloop ||
+               mode_ == connection_mode::netwtest;
+    }
     void emit(media_event_kind kind, char digit = 0) noexcept;
 
     connection_id id_{};
@@ -184,6 +193,8 @@ private:
     std::unique_ptr<echo_canceller> ec_;
     bool ec_on_ = false;
     std::vector<std::int16_t> work_;  ///< one tick of linear samples (send side)
+    std::vector<std::int16_t> lookahead_;  ///< delay line of the send side (relay only)
+    std::size_t lookahead_pos_ = 0;        ///< oldest sample in the delay line
 
     // send side
     std::size_t encode_fill_ = 0;

@@ -35,12 +35,15 @@ struct dtmf_run {
     unsigned other_payload_types = 0;
 };
 
-dtmf_run run(const std::string& digits, bool relay) {
+/// `relay`: A sends RFC 4733; `b_relays`: B knows the telephone-event type (plays events).
+dtmf_run run(const std::string& digits, bool relay, bool b_relays = true, const char* codec = "G729",
+             std::uint8_t pt = 18) {
     dtmf_run out;
     e1_bench bench;
     const std::optional<std::uint8_t> tev = relay ? std::optional<std::uint8_t>(101) : std::nullopt;
-    auto p = params_for("G729", 18, 20, tev);
+    auto p = params_for(codec, pt, 20, tev);
     auto a = bench.engine->create_connection(bench.ts(1), p);
+    if (!b_relays) p.telephone_event_payload_type.reset();
     auto b = bench.engine->create_connection(bench.ts(2), p);
     EXPECT_TRUE(a && b);
     udp_relay wire;  // A -> wire -> B; B -> A directly
@@ -62,7 +65,7 @@ dtmf_run run(const std::string& digits, bool relay) {
         bench.put(1, in);
         bench.tick();
         wire.pump(b->local_port, [&](const rtp_view& v) {
-            if (v.payload_type == 18) {
+            if (v.payload_type == pt) {
                 ++out.audio_packets;
                 return true;
             }
@@ -128,6 +131,16 @@ TEST(dtmf_relay, when_digits_are_dialled_in_band_then_rfc4733_events_carry_them_
     for (const auto& ev : r.reported)
         if (ev.kind == media::media_event_kind::dtmf_digit) reported += ev.digit;
     EXPECT_EQ(reported, digits) << "every digit is reported to the control plane (NTFY)";
+}
+
+TEST(dtmf_relay, when_rfc4733_is_negotiated_then_the_audio_stream_carries_no_detectable_dtmf) {
+    // B does not play the events: what reaches its line is the audio stream alone, in G.711,
+    // which would carry any DTMF A let through.
+    const std::string digits = "0123456789*#";
+    const auto r = run(digits, true, false, "PCMA", 8);
+    std::printf("audio stream alone (PCMA): B detected \"%s\"\n", r.digits_at_b.c_str());
+    EXPECT_EQ(r.events.size(), digits.size());
+    EXPECT_EQ(r.digits_at_b, "");
 }
 
 TEST(dtmf_relay, when_rfc4733_is_not_negotiated_then_no_events_are_sent_but_digits_are_reported) {
