@@ -323,5 +323,69 @@ TEST_F(call_flow, when_event_is_illegal_in_state_then_it_is_counted_and_ignored)
   EXPECT_EQ(h.ca->active_calls(), 1u);
 }
 
+TEST_F(call_flow, when_far_side_sends_progress_then_caller_gets_progress_and_early_media) {
+  const auto a_ref = h.call_from_a(1, "02015551234");
+  auto setup = h.link("mgw2").last_setup();
+  h.link("mgw2").network().on_progress(setup.ref);
+  h.run_ms(10);
+  EXPECT_EQ(h.link("mgw1").of("PROGRESS", a_ref).size(), 1u);
+  EXPECT_EQ(mode_of(h.gw("mgw1").sent(verb::mdcx).back()), connection_mode_kind::recvonly);
+  // ALERTING afterwards needs no second MDCX: early media is already on.
+  h.link("mgw2").network().on_alerting(setup.ref);
+  h.run_ms(10);
+  EXPECT_EQ(h.link("mgw1").of("ALERTING", a_ref).size(), 1u);
+  EXPECT_EQ(h.gw("mgw1").count(verb::mdcx), 2u);
+}
+
+TEST_F(call_flow, when_caller_releases_without_disconnect_then_call_is_cleared) {
+  const auto a_ref = h.call_from_a(1, "02015551234");
+  auto setup = h.link("mgw2").last_setup();
+  h.link("mgw1").network().on_release(a_ref, cause::temporary_failure);
+  h.run_ms(20);
+  ASSERT_EQ(h.link("mgw2").of("DISCONNECT", setup.ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw2").of("DISCONNECT", setup.ref)[0].cause, 41);
+  EXPECT_EQ(h.link("mgw1").of("RELEASE", a_ref).size(), 0u);
+  h.expect_nothing_left();
+}
+
+TEST_F(call_flow, when_route_has_only_sip_targets_then_cause_3) {
+  const auto a_ref = h.call_from_a(1, "04001234");
+  ASSERT_EQ(h.link("mgw1").of("DISCONNECT", a_ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw1").of("DISCONNECT", a_ref)[0].cause, 3);
+  EXPECT_EQ(h.counters.value("route.sip_unavailable"), 1u);
+  h.expect_nothing_left();
+}
+
+TEST_F(call_flow, when_called_number_has_letters_then_cause_28) {
+  const auto a_ref = h.call_from_a(1, "0201ABC");
+  ASSERT_EQ(h.link("mgw1").of("DISCONNECT", a_ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw1").of("DISCONNECT", a_ref)[0].cause, 28);
+  h.expect_nothing_left();
+}
+
+TEST_F(call_flow, when_originating_link_drops_during_setup_then_far_side_is_cleared) {
+  h.call_from_a(1, "02015551234");
+  auto setup = h.link("mgw2").last_setup();
+  h.link("mgw1").down();
+  h.run_ms(20);
+  ASSERT_EQ(h.link("mgw2").of("DISCONNECT", setup.ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw2").of("DISCONNECT", setup.ref)[0].cause, 38);
+  h.expect_nothing_left();
+  EXPECT_EQ(h.records.records.at(0).released_by, released_by::caller);
+}
+
+TEST_F(call_flow, when_setup_reuses_a_reference_in_use_then_it_is_ignored) {
+  const auto a_ref = h.call_from_a(1, "02015551234");
+  q931_setup again;
+  again.ref = a_ref;
+  again.channel = 2;
+  again.called = "02015550000";
+  h.link("mgw1").network().on_setup(again);
+  h.run_ms(20);
+  EXPECT_EQ(h.counters.value("q931.duplicate_setup"), 1u);
+  EXPECT_EQ(h.ca->active_calls(), 1u);
+  EXPECT_EQ(h.link("mgw2").of("SETUP").size(), 1u);
+}
+
 }  // namespace
 }  // namespace tandem::callagent::test

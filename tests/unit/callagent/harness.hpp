@@ -5,6 +5,7 @@
 ///   0201... -> tg-b (strip 4), codecs G729 then PCMA
 ///   0100... -> tg-a (strip 4), codecs PCMA
 ///   0300... -> tg-b then tg-a (route advance), codecs PCMA
+///   0400... -> a SIP peer (skipped: SIP is not there yet)
 #include <map>
 #include <memory>
 #include <string>
@@ -32,7 +33,8 @@ callagent = {
   routes = (
     { name = "to-b"; prefix = "0201"; strip = 4; codecs = [ "G729", "PCMA" ]; targets = ( { trunk_group = "tg-b"; } ); },
     { name = "to-a"; prefix = "0100"; strip = 4; codecs = [ "PCMA" ]; targets = ( { trunk_group = "tg-a"; } ); },
-    { name = "advance"; prefix = "0300"; strip = 4; targets = ( { trunk_group = "tg-b"; }, { trunk_group = "tg-a"; } ); }
+    { name = "advance"; prefix = "0300"; strip = 4; targets = ( { trunk_group = "tg-b"; }, { trunk_group = "tg-a"; } ); },
+    { name = "sip-only"; prefix = "0400"; targets = ( { sip_peer = "carrier"; } ); }
   );
 };
 )";

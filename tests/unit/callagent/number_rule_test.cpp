@@ -85,3 +85,37 @@ TEST(router, when_number_is_normalised_then_first_matching_route_wins_and_edits_
 
 }  // namespace
 }  // namespace tandem::callagent
+
+#include "callagent/sip_cause.hpp"
+
+namespace tandem::callagent {
+namespace {
+
+TEST(sip_cause, when_pstn_clears_then_rfc3398_status_is_chosen) {
+  EXPECT_EQ(sip_status_for(cause::unallocated_number), 404);
+  EXPECT_EQ(sip_status_for(cause::user_busy), 486);
+  EXPECT_EQ(sip_status_for(cause::no_user_responding), 408);
+  EXPECT_EQ(sip_status_for(cause::no_answer), 480);
+  EXPECT_EQ(sip_status_for(cause::call_rejected), 403);
+  EXPECT_EQ(sip_status_for(cause::no_circuit_available), 503);
+  EXPECT_EQ(sip_status_for(cause::bearer_capability_not_implemented), 488);
+  EXPECT_EQ(sip_status_for(cause::recovery_on_timer_expiry), 504);
+  EXPECT_FALSE(sip_status_for(cause::normal_clearing));
+  EXPECT_EQ(sip_status_for(cause{99}), 500);
+}
+
+TEST(sip_cause, when_sip_refuses_then_rfc3398_cause_is_passed_on) {
+  EXPECT_EQ(cause_for_sip_status(404), cause::unallocated_number);
+  EXPECT_EQ(cause_for_sip_status(486), cause::user_busy);
+  EXPECT_EQ(cause_for_sip_status(600), cause::user_busy);
+  EXPECT_EQ(cause_for_sip_status(480), cause::no_user_responding);
+  EXPECT_EQ(cause_for_sip_status(484), cause::invalid_number_format);
+  EXPECT_EQ(cause_for_sip_status(503), cause::temporary_failure);
+  EXPECT_EQ(cause_for_sip_status(502), cause::network_out_of_order);
+  EXPECT_EQ(cause_for_sip_status(603), cause::call_rejected);
+  EXPECT_EQ(cause_for_sip_status(408), cause::recovery_on_timer_expiry);
+  EXPECT_EQ(cause_for_sip_status(488), cause::interworking_unspecified);
+}
+
+}  // namespace
+}  // namespace tandem::callagent
