@@ -43,7 +43,9 @@ void agent::send_rsip(m::restart_method_kind method, std::uint32_t delay_s, cons
     cmd.params.restart_delay_s = delay_s;
   if (state_ != agent_state::in_service || local == "*") state_ = agent_state::restarting;
   counters_.get("tx.rsip").add();
-  log::get("mgcp")->info("RSIP {}@{} RM: {} to {}", local, config_.domain, static_cast<int>(method), config_.call_agent);
+  std::string method_text;
+  m::append(method_text, m::restart_method{method, {}});
+  log::get("mgcp")->info("RSIP {}@{} RM: {} to {}", local, config_.domain, method_text, config_.call_agent);
   const auto txid = notifier_.send_command(config_.call_agent, cmd);
   outgoing_[txid.value()] = outgoing{m::verb::rsip, std::nullopt};
 }

@@ -1,0 +1,160 @@
+/// tandem-mgw: the trunking media gateway (DESIGN.md). A thin main over the libraries:
+/// configuration, media engines on their clocks, the MGCP service on one io_context.
+///   tandem-mgw --config etc/mgw/e1-sim.cfg [--dump-config]
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "codecs/backend_codecs.hpp"
+#include "codecs/core_codecs.hpp"
+#include "common/asio.hpp"
+#include "common/asio_timer_service.hpp"
+#include "common/log.hpp"
+#include "gateway/app/engine_media_control.hpp"
+#include "gateway/app/mgcp_service.hpp"
+#include "gateway/app/mgw_config.hpp"
+#include "gateway/app/udp_transport.hpp"
+#include "gateway/media/media_clock.hpp"
+#include "tdm/sim/sim_span.hpp"
+
+using namespace tandem;
+using namespace tandem::gateway;
+
+namespace {
+
+int usage() {
+  std::fprintf(stderr, "usage: tandem-mgw --config FILE [--dump-config]\n");
+  return 2;
+}
+
+/// Splits the RTP port range evenly between the engines (each has its own allocator).
+rtp::port_range share(const app::rtp_config& r, std::size_t index, std::size_t count) {
+  const unsigned width = (static_cast<unsigned>(r.port_max) - r.port_min + 1) / static_cast<unsigned>(count);
+  const auto first = static_cast<std::uint16_t>(r.port_min + index * width);
+  return {first, static_cast<std::uint16_t>(first + width - 1)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  bool dump = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_path = argv[++i];
+    else if (std::strcmp(argv[i], "--dump-config") == 0) dump = true;
+    else return usage();
+  }
+  if (config_path.empty()) return usage();
+  auto loaded = app::load_mgw_config_file(config_path);
+  if (!loaded) {
+    std::fprintf(stderr, "%s: %s\n", config_path.c_str(), config::to_string(loaded.error()).c_str());
+    return 2;
+  }
+  const app::mgw_config cfg = std::move(*loaded);
+  if (dump) {
+    std::fputs(app::dump_config(cfg).c_str(), stdout);
+    return 0;
+  }
+  spdlog::level::level_enum level;
+  if (log::parse_level(cfg.log_level, level)) log::set_default_level(level);
+  auto logger = log::get("mgw");
+
+  codecs::registry registry;
+  codecs::register_core_codecs(registry);
+  codecs::register_backend_codecs(registry);
+
+  // One engine per span, clocked by the span; one for the virtual endpoints, free-running.
+  const std::size_t engine_count = cfg.agent.spans.size() + (cfg.agent.rtp_endpoints > 0 ? 1 : 0);
+  std::vector<std::unique_ptr<media::media_engine>> engines;
+  std::vector<std::unique_ptr<tdm::span>> spans;
+  std::vector<std::unique_ptr<media::span_media_handler>> span_handlers;
+  for (std::size_t i = 0; i < cfg.agent.spans.size(); ++i) {
+    const auto& s = cfg.agent.spans[i];
+    const auto& link = cfg.span_links[i];
+    if (link.backend != app::span_backend::sim) {
+      logger->error("span {}: the DAHDI backend is not wired into tandem-mgw yet", s.number);
+      return 1;
+    }
+    media::media_engine_config ec;
+    ec.span = s.t1 ? tdm::span_layout::t1() : tdm::span_layout::e1();
+    ec.span_number = s.number;
+    ec.bind_address = cfg.rtp.bind_address;
+    ec.ports = share(cfg.rtp, engines.size(), engine_count);
+    ec.max_connections_per_endpoint = cfg.agent.max_connections_bearer;
+    auto engine = media::media_engine::create(ec);
+    if (!engine) {
+      logger->error("span {}: media engine: {}", s.number, media::to_string(engine.error()));
+      return 1;
+    }
+    tdm::sim_span_config sc;
+    sc.number = tdm::span_number{s.number};
+    sc.layout = *ec.span;
+    sc.socket_path = link.device;
+    auto span = tdm::create_sim_span(sc);
+    if (!span) {
+      logger->error("span {}: {}", s.number, span.error());
+      return 1;
+    }
+    span_handlers.push_back(std::make_unique<media::span_media_handler>(**engine));
+    spans.push_back(std::move(*span));
+    engines.push_back(std::move(*engine));
+  }
+  std::unique_ptr<media::media_clock> virtual_clock;
+  if (cfg.agent.rtp_endpoints > 0) {
+    media::media_engine_config ec;
+    ec.virtual_endpoints = cfg.agent.rtp_endpoints;
+    ec.bind_address = cfg.rtp.bind_address;
+    ec.ports = share(cfg.rtp, engines.size(), engine_count);
+    ec.max_connections_per_endpoint = cfg.agent.max_connections_rtp;
+    auto engine = media::media_engine::create(ec);
+    if (!engine) {
+      logger->error("virtual endpoints: media engine: {}", media::to_string(engine.error()));
+      return 1;
+    }
+    engines.push_back(std::move(*engine));
+    virtual_clock = std::make_unique<media::media_clock>(*engines.back());
+  }
+
+  asio::io_context io;
+  asio_timer_service timers(io);
+  counter_set agent_counters("mgcp_agent");
+  counter_set transaction_counters("mgcp");
+  counter_set media_counters("mgw_media");
+  std::vector<media::media_engine*> engine_ptrs;
+  for (auto& e : engines) engine_ptrs.push_back(e.get());
+  app::engine_media_control media_control(engine_ptrs, registry, cfg.rtp.bind_address, media_counters);
+
+  auto transport = app::udp_transport::open(io, cfg.mgcp_bind_address, cfg.mgcp_port);
+  if (!transport) {
+    logger->error("{}", transport.error());
+    return 1;
+  }
+  app::udp_transport& udp = **transport;
+  app::mgcp_service service(cfg.agent, registry, media_control, timers, agent_counters, transaction_counters,
+                            [&udp](const tandem::mgcp::peer& to, std::string_view d) { udp.send(to, d); });
+  udp.start(service);
+
+  for (std::size_t i = 0; i < spans.size(); ++i) spans[i]->start(*span_handlers[i]);
+  if (virtual_clock) virtual_clock->start();
+
+  // Media events reach the agent every 10 ms (the media tick).
+  std::function<void()> poll = [&] {
+    media_control.poll(service.agent());
+    timers.schedule_after(std::chrono::milliseconds(10), poll);
+  };
+  timers.schedule_after(std::chrono::milliseconds(10), poll);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+  logger->info("tandem-mgw {} listening on {}:{} ({} spans, {} virtual endpoints)", cfg.agent.domain,
+               cfg.mgcp_bind_address, udp.local_port(), spans.size(), cfg.agent.rtp_endpoints);
+  service.agent().start();
+  io.run();
+
+  if (virtual_clock) virtual_clock->stop();
+  for (auto& s : spans) s->stop();
+  for (const auto* set : {&agent_counters, &transaction_counters, &media_counters})
+    for (const auto& [name, value] : set->snapshot()) logger->info("counter {} {}", name, value);
+  return 0;
+}
