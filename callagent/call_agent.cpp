@@ -16,6 +16,20 @@ std::string_view to_string(call_state s) {
   return "?";
 }
 
+namespace {
+
+/// RFC 3435 §3.5.1 (transaction ids stay unique across restarts of the entity): a call agent
+/// started again must not reuse the ids gateways still remember (T-HIST), so unless told
+/// otherwise it starts from a point taken from the wall clock.
+mgcp::transaction_config first_ids_from_clock(mgcp::transaction_config c, const wall_clock& wall) {
+  if (c.first_transaction_id != 1) return c;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wall().time_since_epoch()).count();
+  c.first_transaction_id = 1 + static_cast<std::uint32_t>(static_cast<std::uint64_t>(secs) % 900'000'000u);
+  return c;
+}
+
+}  // namespace
+
 call_agent::call_agent(ca_config config, timer_service& timers, wall_clock wall, mgcp_transport& transport,
                        cdr_sink* cdr, counter_set& counters, mgcp::transaction_config mgcp_config)
     : config_(std::move(config)),
@@ -23,7 +37,7 @@ call_agent::call_agent(ca_config config, timer_service& timers, wall_clock wall,
       wall_(std::move(wall)),
       cdr_(cdr),
       counters_(counters),
-      mgcp_(timers, counters, transport, mgcp_config) {
+      mgcp_(timers, counters, transport, first_ids_from_clock(mgcp_config, wall_)) {
   mgcp_.set_handler(this);
   for (const auto& g : config_.gateways) {
     gateway gw;

@@ -6,10 +6,12 @@
 ///   0100... -> tg-a (strip 4), codecs PCMA
 ///   0300... -> tg-b then tg-a (route advance), codecs PCMA
 ///   0400... -> a SIP peer (skipped: SIP is not there yet)
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "callagent/call_agent.hpp"
@@ -47,6 +49,8 @@ class fake_network final : public mgcp_transport {
     auto it = gateways.find(to);
     if (it == gateways.end()) return;
     fake_gateway* gw = it->second;
+    // TANDEM_TRACE=1 prints every datagram the call agent sends (debugging a test).
+    if (std::getenv("TANDEM_TRACE") != nullptr) fmt::print(stderr, "--> {}\n{}\n", to, datagram);
     clock_.schedule_after(std::chrono::milliseconds(1), [gw, text = std::string(datagram)] { gw->receive(text); });
   }
   std::map<mgcp::peer, fake_gateway*> gateways;
