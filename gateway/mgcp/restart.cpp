@@ -81,7 +81,11 @@ void agent::on_response(const m::peer& from, const m::response& r) {
       auto e = endpoints_.find(*o.endpoint);
       if (e == endpoints_.end()) break;
       auto& n = e->second.notify;
-      if (n.pending_ntfy != r.id || n.state != notification_state::notifying) break;
+      if (n.pending_ntfy != r.id || n.state != notification_state::notifying) {
+        // A new request arrived before this answer: the answer changes nothing (counted).
+        counters_.get("ntfy.answer_after_new_request").add();
+        break;
+      }
       n.pending_ntfy.reset();
       // RFC 3435 §4.4.1: "loop" keeps the request armed and replays the quarantine; "step"
       // (the default) waits for the next request.

@@ -118,3 +118,42 @@ TEST(packages, when_a_name_is_unqualified_then_it_resolves_in_g_d_t_r_order) {
 
 }  // namespace
 }  // namespace tandem::gateway::mgcp::test
+
+namespace tandem::gateway::mgcp::test {
+namespace {
+
+// Commands built in code (not parsed) reach the agent's own checks of mandatory parameters.
+TEST_F(agent_fixture, when_a_command_built_in_code_lacks_a_mandatory_parameter_then_510_names_it) {
+  auto& a = make();
+  m::command crcx;
+  crcx.verb = m::verb::crcx;
+  crcx.id = m::transaction_id{77};
+  crcx.endpoint = m::parse_endpoint_name("ds/e1-1/1@mgw.tandem.test").value();
+  auto r = a.handle(ca_, crcx);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->code, m::return_code::protocol_error);
+  EXPECT_EQ(r->id, m::transaction_id{77});
+  EXPECT_EQ(counters_.value("crcx.fail.missing_call_id"), 1u);
+  crcx.params.call = m::call_id{"1"};
+  r = a.handle(ca_, crcx);
+  EXPECT_EQ(counters_.value("crcx.fail.missing_mode"), 1u);
+  m::command epcf;
+  epcf.verb = m::verb::epcf;
+  epcf.endpoint = crcx.endpoint;
+  r = a.handle(ca_, epcf);
+  EXPECT_EQ(counters_.value("epcf.fail.missing_bearer"), 1u);
+  EXPECT_EQ(a.connection_count(), 0u);
+}
+
+TEST_F(agent_fixture, when_media_events_arrive_for_an_unknown_endpoint_then_nothing_happens) {
+  auto& a = make();
+  m::observed_event ev;
+  ev.name.package = "D";
+  ev.name.event = "5";
+  a.on_media_event(endpoint_address{endpoint_kind::e1, 9, 1}, ev);
+  EXPECT_TRUE(notifier_.sent_commands.empty());
+  EXPECT_EQ(counters_.value("events.observed"), 0u);
+}
+
+}  // namespace
+}  // namespace tandem::gateway::mgcp::test
