@@ -110,8 +110,10 @@ expected<void, rejection> agent::check_signals(const std::vector<m::signal_reque
     if (!item) return make_unexpected(item.error());
     if (auto ok_ref = check_connection_ref(s.name.connection, e, current); !ok_ref) return ok_ref;
     for (const auto& param : s.parameters) {
+      // to= is in milliseconds; an hour is the most we accept (the timer must not overflow).
+      unsigned long to_ms = 0;
       const bool timeout = iequals(param.name, "to") && item->item->signal == signal_type::time_out &&
-                           is_decimal(param.value);
+                           m::detail::parse_decimal(param.value, to_ms) && to_ms <= 3'600'000;
       const bool on_off = param.name.empty() && (param.value == "+" || param.value == "-") &&
                           item->item->signal == signal_type::on_off;
       if (!timeout && !on_off)
@@ -277,10 +279,12 @@ void agent::on_media_event(const endpoint_address& a, const m::observed_event& e
 
 void agent::process_event(endpoint& e, const m::observed_event& ev, bool replay) {
   auto& n = e.notify;
-  if (!replay && (n.state == notification_state::notifying || n.state == notification_state::awaiting_request)) {
-    // RFC 3435 §4.4.1: between a NTFY and the next request, events wait in quarantine.
+  if (n.state == notification_state::notifying || n.state == notification_state::awaiting_request) {
+    // RFC 3435 §4.4.1: between a NTFY and the next request, events wait in quarantine. This
+    // holds for replayed events too: once a replayed event has caused a NTFY, the rest wait
+    // again (counted once, when they first arrived).
     n.quarantined.push_back(ev);
-    counters_.get("events.quarantined").add();
+    if (!replay) counters_.get("events.quarantined").add();
     return;
   }
   const m::requested_event* req = nullptr;
@@ -346,6 +350,10 @@ void agent::evaluate_digits(endpoint& e, bool timed_out) {
   auto& n = e.notify;
   if (n.digit_timer) timers_.cancel(*n.digit_timer);
   n.digit_timer.reset();
+  if (!n.digits) {  // validation requires a map for action D; an embedded request cannot drop it
+    send_notify(e);
+    return;
+  }
   const auto r = match_digit_map(*n.digits, n.dialed);
   if (timed_out || (r.full && !r.partial) || (!r.full && !r.partial)) {
     counters_.get(r.full ? "digit_map.matched" : "digit_map.unmatched").add();
@@ -368,8 +376,8 @@ void agent::on_digit_timer(endpoint_address a) {
   n.digit_timer.reset();
   counters_.get("digit_map.timer_expired").add();
   // The timer is the "T" of the dial string; it is reported when a pattern uses it.
-  const auto with_t = match_digit_map(*n.digits, n.dialed + "T");
-  if (with_t.full) {
+  const bool with_t = n.digits && match_digit_map(*n.digits, n.dialed + "T").full;
+  if (with_t) {
     n.dialed += 'T';
     m::observed_event t;
     t.name.package = "D";
