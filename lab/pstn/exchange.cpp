@@ -63,6 +63,8 @@ struct span_unit {
   std::unique_ptr<asio::posix::stream_descriptor> libpri_watch;
   std::unique_ptr<asio::posix::stream_descriptor> bridge_watch;
   std::unique_ptr<asio::steady_timer> pri_timer;
+  std::unique_ptr<asio::steady_timer> los_timer;  // runs while loss of signal lasts
+  bool los_timer_running = false;
   std::map<unsigned, call_id> busy;  // B-channel -> call
   std::unordered_map<std::uint32_t, call_id> by_handle;
   tdm::alarm alarms = tdm::alarm::none;
@@ -173,6 +175,39 @@ struct exchange::impl {
       if (!ec && *alive) fn();
     });
     call_timers[id.value()] = std::move(timer);
+  }
+
+  /// Alarms from the span (posted from its clock thread). Loss of signal starts a los_hold
+  /// timer; if no block at all arrived by its end, the span's calls are cleared with cause 38.
+  /// Why blocks and not the alarm flag: an outage is over when blocks flow again, and a
+  /// flag that flickers (a tick racing the disconnect) must not keep dead calls up.
+  void on_alarm(span_unit& u, tdm::alarm a) {
+    const bool was_los = tdm::any(u.alarms & tdm::alarm::loss_of_signal);
+    u.alarms = a;
+    notifier.on_span_event(u.config.number, "alarm", alarm_text(a));
+    if (!tdm::any(a & tdm::alarm::loss_of_signal) || was_los || u.los_timer_running) return;
+    start_los_hold(u);
+  }
+
+  void start_los_hold(span_unit& u) {
+    /// Blocks that may still be counted after the alarm rose (one in flight per direction).
+    constexpr std::uint64_t stragglers = 2;
+    u.los_timer_running = true;
+    const auto blocks_before = u.span->stats().blocks_rx;
+    u.los_timer->expires_after(u.config.los_hold);
+    u.los_timer->async_wait([this, &u, blocks_before, alive = alive](const boost::system::error_code& ec) {
+      if (!*alive) return;
+      u.los_timer_running = false;
+      if (ec) return;
+      if (u.span->stats().blocks_rx > blocks_before + stragglers) {
+        // Blocks flowed again; if the alarm is still up, it is a new outage: time it afresh.
+        if (tdm::any(u.alarms & tdm::alarm::loss_of_signal)) start_los_hold(u);
+        return;
+      }
+      // The trunk is gone: its calls cannot continue (Q.850 cause 38).
+      u.link->drop_all_calls(cause::network_out_of_order);
+      schedule_pri_timer(u);
+    });
   }
 
   void on_link_event(span_unit& u, const q931::link_event& e) {
@@ -392,14 +427,7 @@ expected<std::unique_ptr<exchange>, std::string> exchange::create(asio::io_conte
     u->port = std::make_unique<span_port>(
         u->layout, record_samples, *u->link, [self, raw, alive = p->alive](tdm::alarm a) {
           asio::post(self->io, [self, raw, a, alive] {
-            if (!*alive) return;
-            raw->alarms = a;
-            self->notifier.on_span_event(raw->config.number, "alarm", alarm_text(a));
-            if (tdm::any(a & tdm::alarm::loss_of_signal)) {
-              // The trunk is gone: its calls cannot continue (Q.850 cause 38).
-              raw->link->drop_all_calls(cause::network_out_of_order);
-              self->schedule_pri_timer(*raw);
-            }
+            if (*alive) self->on_alarm(*raw, a);
           });
         });
     auto span = factory(sc);
@@ -408,6 +436,7 @@ expected<std::unique_ptr<exchange>, std::string> exchange::create(asio::io_conte
     u->libpri_watch = std::make_unique<asio::posix::stream_descriptor>(io, ::dup(u->link->libpri_fd()));
     u->bridge_watch = std::make_unique<asio::posix::stream_descriptor>(io, ::dup(u->link->bridge_fd()));
     u->pri_timer = std::make_unique<asio::steady_timer>(io);
+    u->los_timer = std::make_unique<asio::steady_timer>(io);
     p->units.push_back(std::move(u));
   }
   return std::unique_ptr<exchange>(new exchange(std::move(p)));
@@ -432,6 +461,7 @@ void exchange::stop() {
     u->libpri_watch->cancel();
     u->bridge_watch->cancel();
     u->pri_timer->cancel();
+    u->los_timer->cancel();
   }
   impl_->call_timers.clear();
 }
@@ -538,7 +568,8 @@ std::vector<span_status> exchange::spans() const {
     std::size_t n = 0;
     for (const auto& [_, c] : impl_->calls)
       if (c.span == u->config.number && c.state != call_state::released) ++n;
-    out.push_back({u->config.number, u->link->link_up(), u->alarms, n});
+    out.push_back({u->config.number, u->link->link_up(), u->alarms, n, u->span->stats(),
+                   u->port->dchannel_dropped()});
   }
   return out;
 }

@@ -76,6 +76,10 @@ struct span_status {
   bool link_up = false;
   tdm::alarm alarms = tdm::alarm::none;
   std::size_t calls = 0;
+  /// The span's counters: lost and late blocks mean audio gaps (a loaded host).
+  tdm::span_stats stats;
+  /// D-channel frames the libpri bridge could not take.
+  std::uint64_t dchannel_dropped = 0;
 };
 
 class exchange {

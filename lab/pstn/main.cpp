@@ -79,7 +79,12 @@ int main(int argc, char** argv) {
   }
 
   asio::io_context io;
-  lab::pstn::control::control_server server(io, [&io] { io.stop(); });
+  // "shutdown": let the response reach the client, then stop.
+  asio::steady_timer shutdown_timer(io);
+  lab::pstn::control::control_server server(io, [&io, &shutdown_timer] {
+    shutdown_timer.expires_after(std::chrono::milliseconds(100));
+    shutdown_timer.async_wait([&io](const boost::system::error_code&) { io.stop(); });
+  });
   auto port = server.listen(config->control.address, static_cast<std::uint16_t>(config->control.port));
   if (!port) {
     std::fprintf(stderr, "tandem-pstn: %s\n", port.error().c_str());

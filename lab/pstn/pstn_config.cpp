@@ -47,7 +47,7 @@ subscriber_config load_subscriber(const node& n) {
 }
 
 span_config load_span(const node& n, interface_side side, std::map<std::string, int>& lines) {
-  n.check_known({"number", "type", "switch", "socket", "role", "clock", "tick_ms", "subscribers"});
+  n.check_known({"number", "type", "switch", "socket", "role", "clock", "tick_ms", "los_hold_ms", "subscribers"});
   span_config s;
   s.number = static_cast<unsigned>(n.require_int("number", 1, 255).value_or(1));
   s.type = n.get_enum<tdm::span_type>("type", {{"e1", tdm::span_type::e1}, {"t1", tdm::span_type::t1}},
@@ -64,6 +64,7 @@ span_config load_span(const node& n, interface_side side, std::map<std::string, 
                                    s.clock);
   // The sim span accepts 1..20 ms ticks (tdm/sim/sim_span.hpp).
   s.tick = n.get_ms("tick_ms", s.tick, milliseconds{1}, milliseconds{20});
+  s.los_hold = n.get_ms("los_hold_ms", s.los_hold, milliseconds{0}, milliseconds{60'000});
   for (const auto& sub : n.groups("subscribers")) {
     lines[sub.path()] = sub.line();
     s.subscribers.push_back(load_subscriber(sub));

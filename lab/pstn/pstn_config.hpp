@@ -61,6 +61,10 @@ struct span_config {
   /// Default: master in network mode, slave in cpe mode.
   clock_role clock = clock_role::master;
   std::chrono::milliseconds tick{10};
+  /// How long loss of signal must last (no block at all from the peer) before the span's
+  /// calls are cleared with cause 38 (a carrier group alarm; T1 declares red alarm after
+  /// 2.5 s of LOS). Shorter outages, e.g. a loaded host missing a few ticks, leave calls up.
+  std::chrono::milliseconds los_hold{2500};
   std::vector<subscriber_config> subscribers;
 };
 

@@ -187,9 +187,20 @@ result dispatch(exchange& ex, const std::string& cmd, const fields& f, bool& shu
   if (cmd == "status") {
     json spans = json::array();
     for (const auto& s : ex.spans())
-      spans.push_back({{"span", s.number}, {"link_up", s.link_up},
+      spans.push_back({{"span", s.number},
+                       {"link_up", s.link_up},
                        {"loss_of_signal", tdm::any(s.alarms & tdm::alarm::loss_of_signal)},
-                       {"calls", s.calls}});
+                       {"remote_alarm", tdm::any(s.alarms & tdm::alarm::remote_alarm)},
+                       {"framing", tdm::any(s.alarms & tdm::alarm::framing)},
+                       {"calls", s.calls},
+                       {"blocks_rx", s.stats.blocks_rx},
+                       {"blocks_tx", s.stats.blocks_tx},
+                       {"blocks_late", s.stats.blocks_late},
+                       {"blocks_lost", s.stats.blocks_lost},
+                       {"blocks_rejected", s.stats.blocks_rejected},
+                       {"dchannel_rx", s.stats.dchannel_rx},
+                       {"dchannel_tx", s.stats.dchannel_tx},
+                       {"dchannel_dropped", s.dchannel_dropped}});
     return json{{"spans", spans}};
   }
   if (cmd == "calls") {

@@ -1,10 +1,12 @@
 #include "lab/pstn/media/analysis.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
 #include "codecs/audio/measure.hpp"
 #include "lab/pstn/media/channel_media.hpp"
+#include "lab/pstn/media/correlate.hpp"
 
 namespace tandem::lab::pstn::media {
 
@@ -43,6 +45,21 @@ double level_dbm0(double frame_energy, std::size_t n) {
   return 20.0 * std::log10(rms / (32767.0 / std::numbers::sqrt2)) + 3.14;
 }
 
+/// Frequency from the zero crossings of a frame (exact for a pure tone up to one crossing).
+double zero_crossing_hz(std::span<const std::int16_t> pcm) {
+  int crossings = 0;
+  std::size_t first = 0, last = 0;
+  for (std::size_t i = 1; i < pcm.size(); ++i) {
+    if ((pcm[i - 1] < 0) != (pcm[i] < 0)) {
+      if (crossings == 0) first = i;
+      last = i;
+      ++crossings;
+    }
+  }
+  if (crossings < 2) return 0;
+  return (crossings - 1) / 2.0 * sample_rate / static_cast<double>(last - first);
+}
+
 }  // namespace
 
 double tone_power_ratio(std::span<const std::int16_t> pcm, double frequency_hz) {
@@ -70,12 +87,15 @@ std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
     double level = level_dbm0(total, frame);
     double best_hz = 0, best = 0;
     if (level >= min_level_dbm0) {
-      for (double hz = 200; hz <= 3800; hz += 25) {  // coarse scan, then refine to 1 Hz
+      // A pure tone crosses zero twice per period: that estimate (within ~25 Hz over 20 ms)
+      // narrows the Goertzel search to a few frequencies, then 1 Hz steps refine it.
+      const double estimate = zero_crossing_hz(f);
+      for (double hz = std::max(200.0, estimate - 50); hz <= std::min(3800.0, estimate + 50); hz += 5) {
         double e = goertzel_energy(f, hz);
         if (e > best) best = e, best_hz = hz;
       }
-      double coarse = best_hz;
-      for (double hz = coarse - 24; hz <= coarse + 24; hz += 1) {
+      const double coarse = best_hz;
+      for (double hz = coarse - 4; hz <= coarse + 4; hz += 1) {
         double e = goertzel_energy(f, hz);
         if (e > best) best = e, best_hz = hz;
       }
@@ -103,18 +123,29 @@ std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
 
 std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
                                        std::span<const std::int16_t> recording) {
+  constexpr int refine = 4;
   if (reference.empty() || recording.size() < reference.size()) return std::nullopt;
   // Pad with silence so that a signal still arriving is found where it really starts (a
   // search limited to complete positions would lock onto a neighbouring lag instead), then
   // accept it only once it is complete.
   std::vector<std::int16_t> padded(recording.begin(), recording.end());
-  padded.resize(recording.size() + reference.size(), 0);
-  auto found = codecs::audio::find_delay(reference, padded, static_cast<int>(recording.size()));
-  if (found.delay_samples < 0 || found.correlation < 0.5) return std::nullopt;
-  const auto offset = static_cast<std::size_t>(found.delay_samples);
+  padded.resize(recording.size() + reference.size() + refine, 0);
+  // Coarse: every lag at once by FFT. Fine: find_delay around the best one.
+  auto scores = normalised_cross_correlation(reference, std::span<const std::int16_t>(padded).first(
+                                                            recording.size() + reference.size()));
+  std::size_t best = 0;
+  for (std::size_t lag = 1; lag < scores.size(); ++lag)
+    if (scores[lag] > scores[best]) best = lag;
+  if (scores.empty() || scores[best] < 0.5) return std::nullopt;
+  const std::size_t start = best >= static_cast<std::size_t>(refine) ? best - refine : 0;
+  auto window = std::span<const std::int16_t>(padded).subspan(start, reference.size() + 2 * refine);
+  auto fine = codecs::audio::find_delay(reference, window, 2 * refine);
+  const auto offset_i = static_cast<std::int64_t>(start) + fine.delay_samples;
+  if (offset_i < 0 || fine.correlation < 0.5) return std::nullopt;
+  const auto offset = static_cast<std::size_t>(offset_i);
   if (offset + reference.size() > recording.size()) return std::nullopt;
   auto aligned = recording.subspan(offset, reference.size());
-  return alignment_result{found.delay_samples, found.correlation, codecs::audio::snr_db(reference, aligned),
+  return alignment_result{offset_i, fine.correlation, codecs::audio::snr_db(reference, aligned),
                           codecs::audio::segmental_snr_db(reference, aligned)};
 }
 

@@ -67,22 +67,63 @@ def main(binary):
               ["setup", "proceeding", "alerting", "connect"])
         check("the far end reports the numbers", setup["calling"] == "1001" and setup["direction"] == "incoming")
 
+        def gaps():
+            total = 0
+            for client in (n, c):
+                span = client.ok("status")["spans"][0]
+                total += span["blocks_lost"] + span["blocks_late"]
+            return total
+
+        def measure_cleanly(attempt, good):
+            """Repeats an audio measurement (new call each time) while it fails on a span that
+            lost or delayed blocks: a loaded host, not the exchange. At most 4 runs."""
+            result = None
+            for _ in range(4):
+                before = gaps()
+                result = attempt()
+                if good(result) or gaps() == before:
+                    return result
+                print(f"  lost/late blocks during the measurement: measuring again", flush=True)
+            return result
+
+        def new_call():
+            out = c.ok("call", called="2001", calling="1001")["call"]
+            c.wait_event(event_of(out, "connect"))
+            far_id = n.wait_event(lambda ev: ev.get("event") == "setup" and ev.get("called") == "2001"
+                                  and ev.get("call") not in seen_far)["call"]
+            seen_far.add(far_id)
+            n.wait_event(event_of(far_id, "connect"))
+            return out, far_id
+
+        seen_far = {far}
+
         # A tone from the caller, detected at the network side.
-        c.ok("play", call=call, source="tone", hz=1004, dbm0=-10, ms=400)
-        tones = poll_until(lambda: [t for t in n.ok("audio", call=far)["tones"] if t["duration_ms"] >= 380])
+        def tone_attempt():
+            near_id, far_id = new_call()
+            c.ok("play", call=near_id, source="tone", hz=1004, dbm0=-10, ms=400)
+            return poll_until(lambda: [t for t in n.ok("audio", call=far_id)["tones"] if t["duration_ms"] >= 380],
+                              step=0.2)
+        tones = measure_cleanly(tone_attempt, lambda t: t and abs(t[0]["hz"] - 1004) <= 3)
         check("1004 Hz tone detected at the far end",
               tones and abs(tones[0]["hz"] - 1004) <= 3 and abs(tones[0]["dbm0"] + 10) <= 0.5, tones)
 
         # DTMF from the network side, detected at the caller.
-        n.ok("dtmf", call=far, digits="0123456789*#")
-        digits = poll_until(lambda: len(c.ok("audio", call=call)["digits"]) >= 12 and c.ok("audio", call=call)["digits"])
+        def dtmf_attempt():
+            near_id, far_id = new_call()
+            n.ok("dtmf", call=far_id, digits="0123456789*#")
+            return poll_until(lambda: (lambda d: d if len(d) >= 12 else None)(c.ok("audio", call=near_id)["digits"]),
+                              step=0.2)
+        digits = measure_cleanly(dtmf_attempt, lambda d: d == "0123456789*#")
         check("DTMF 0123456789*# detected", digits == "0123456789*#", digits)
 
         # The marker one way: its delay and quality at the far end.
-        c.ok("play", call=call, source="marker")
-        sent = poll_until(lambda: c.ok("audio", call=call)["play_start_us"])
-        audio = poll_until(lambda: (lambda a: a if "one_way_ms" in a else None)(
-            n.ok("audio", call=far, reference="marker", sent_at_us=sent)))
+        def marker_attempt():
+            near_id, far_id = new_call()
+            c.ok("play", call=near_id, source="marker")
+            sent = poll_until(lambda: c.ok("audio", call=near_id)["play_start_us"])
+            return poll_until(lambda: (lambda a: a if "one_way_ms" in a else None)(
+                n.ok("audio", call=far_id, reference="marker", sent_at_us=sent)), step=0.2)
+        audio = measure_cleanly(marker_attempt, lambda a: a and a["reference"]["snr_db"] > 30)
         check("marker found one way, delay within two blocks",
               audio and -10 <= audio["one_way_ms"] <= 20 and audio["reference"]["snr_db"] > 30,
               audio and (audio["one_way_ms"], audio["reference"]))
@@ -135,7 +176,9 @@ def main(binary):
         c.ok("answer", call=incoming)
         n.wait_event(event_of(live, "connect"))
         cpe.kill()
-        rel = n.wait_event(event_of(live, "release"))
+        # Loss of signal for los_hold (2.5 s) clears with 38; failing that, the D-channel
+        # failing (T203 10 s, then T200 x N200) clears with 41.
+        rel = n.wait_event(event_of(live, "release"), timeout=25)
         check("peer gone: call cleared with cause 38 or 41", rel["cause"]["value"] in (38, 41), rel)
 
         n.ok("shutdown")

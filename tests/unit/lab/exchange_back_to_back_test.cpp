@@ -25,10 +25,15 @@ using q931::cause;
 
 struct recording_notifier : exchange_notifier {
   std::vector<std::pair<std::uint32_t, call_event>> events;
-  std::vector<std::string> span_events;
+  std::vector<std::pair<std::string, std::string>> span_events;  // what, detail
+  bool saw_alarm(std::string_view bit) const {
+    for (const auto& [what, detail] : span_events)
+      if (what == "alarm" && detail.find(bit) != std::string::npos) return true;
+    return false;
+  }
   void on_call_event(const call_record& c, const call_event& e) override { events.emplace_back(c.id.value(), e); }
-  void on_span_event(unsigned, std::string_view what, std::string_view) override {
-    span_events.emplace_back(what);
+  void on_span_event(unsigned, std::string_view what, std::string_view detail) override {
+    span_events.emplace_back(what, detail);
   }
   std::vector<std::string> names(std::uint32_t call) const {
     std::vector<std::string> out;
@@ -66,6 +71,7 @@ class back_to_back : public ::testing::Test {
     ns.socket_path = socket;
     ns.role = socket_role::listen;
     ns.clock = clock_role::master;
+    ns.los_hold = 500ms;
     ns.subscribers = {subscriber("2001", subscriber_behaviour::answer, 20ms),
                       subscriber("2002", subscriber_behaviour::busy),
                       subscriber("2003", subscriber_behaviour::manual)};
@@ -101,13 +107,40 @@ class back_to_back : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  /// Runs the io_context until `done` or the bound (10 s) is reached.
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds bound = 10s) {
-    for (auto waited = 0ms; waited < bound; waited += 5ms) {
+  /// Runs the io_context until `done` (checked every `every`) or the bound is reached.
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds bound = 10s,
+                 std::chrono::milliseconds every = 5ms) {
+    for (auto waited = 0ms; waited < bound; waited += every) {
       if (done()) return true;
-      io_.run_for(5ms);
+      io_.run_for(every);
     }
     return done();
+  }
+
+  /// Blocks lost or late on either span so far: audio gaps that a loaded host causes.
+  std::uint64_t gaps() const {
+    std::uint64_t n = 0;
+    for (const auto* ex : {net_.get(), cpe_.get()}) {
+      auto st = ex->spans()[0].stats;
+      n += st.blocks_lost + st.blocks_late;
+    }
+    return n;
+  }
+
+  /// Runs an audio measurement until one run sees no lost or late block (at most 4 runs):
+  /// the assertions are about the exchange, not about how loaded the test host is. The
+  /// caller asserts on what the last run returned.
+  template <class F>
+  auto measure_cleanly(F attempt) -> decltype(attempt()) {
+    decltype(attempt()) last{};
+    for (int i = 0; i < 4; ++i) {
+      auto before = gaps();
+      last = attempt();
+      if (gaps() == before) return last;
+      std::printf("attempt %d had %llu lost/late blocks: measuring again\n", i + 1,
+                  static_cast<unsigned long long>(gaps() - before));
+    }
+    return last;
   }
   void run_for(std::chrono::milliseconds d) { io_.run_for(d); }
 
@@ -151,19 +184,22 @@ TEST_F(back_to_back, when_the_network_calls_a_subscriber_then_setup_to_connect_c
 }
 
 TEST_F(back_to_back, when_a_tone_is_played_then_the_far_end_detects_its_frequency_and_level) {
-  auto [near, far] = connected_call();
-  play_request tone;
-  tone.kind = media::source_kind::tone;
-  tone.tone_hz = 1004;
-  tone.tone_dbm0 = -10;
-  tone.duration_ms = 400;
-  ASSERT_TRUE(cpe_->play(near, tone).has_value());
-  ASSERT_TRUE(run_until([&] {
-    auto a = net_->audio(far, "", std::nullopt);
-    return a && !a->tones.empty() && a->tones.back().duration_ms >= 380;
-  }));
-  run_for(100ms);
-  auto a = net_->audio(far, "", std::nullopt);
+  auto a = measure_cleanly([&]() -> std::optional<audio_report> {
+    auto [near, far] = connected_call();
+    play_request tone;
+    tone.kind = media::source_kind::tone;
+    tone.tone_hz = 1004;
+    tone.tone_dbm0 = -10;
+    tone.duration_ms = 400;
+    if (!cpe_->play(near, tone)) return std::nullopt;
+    run_until([&] {
+      auto r = net_->audio(far, "", std::nullopt);
+      return r && !r->tones.empty() && r->tones.back().duration_ms >= 380;
+    }, 3s, 50ms);
+    run_for(100ms);
+    return *net_->audio(far, "", std::nullopt);
+  });
+  ASSERT_TRUE(a.has_value());
   ASSERT_EQ(a->tones.size(), 1u);
   EXPECT_NEAR(a->tones[0].frequency_hz, 1004, 3);
   EXPECT_NEAR(a->tones[0].level_dbm0, -10, 0.5);
@@ -171,55 +207,66 @@ TEST_F(back_to_back, when_a_tone_is_played_then_the_far_end_detects_its_frequenc
 }
 
 TEST_F(back_to_back, when_dtmf_is_sent_then_the_far_end_detects_every_digit) {
-  auto [near, far] = connected_call();
-  play_request dtmf;
-  dtmf.kind = media::source_kind::dtmf;
-  dtmf.digits = "0123456789*#";
-  ASSERT_TRUE(net_->play(far, dtmf).has_value());
-  ASSERT_TRUE(run_until([&] { return cpe_->audio(near, "", std::nullopt)->digits.size() >= 12; }));
-  run_for(300ms);  // nothing more may arrive
-  EXPECT_EQ(cpe_->audio(near, "", std::nullopt)->digits, "0123456789*#");
+  auto digits = measure_cleanly([&]() -> std::string {
+    auto [near, far] = connected_call();
+    play_request dtmf;
+    dtmf.kind = media::source_kind::dtmf;
+    dtmf.digits = "0123456789*#";
+    if (!net_->play(far, dtmf)) return "";
+    run_until([&] { return cpe_->audio(near, "", std::nullopt)->digits.size() >= 12; }, 5s, 50ms);
+    run_for(300ms);  // nothing more may arrive
+    return cpe_->audio(near, "", std::nullopt)->digits;
+  });
+  EXPECT_EQ(digits, "0123456789*#");
 }
 
 TEST_F(back_to_back, when_the_far_end_echoes_the_marker_then_the_round_trip_is_measured_to_the_sample) {
-  auto [near, far] = connected_call();
-  play_request echo;
-  echo.kind = media::source_kind::echo;
-  ASSERT_TRUE(net_->play(far, echo).has_value());
-  play_request marker;
-  marker.kind = media::source_kind::samples;
-  marker.media_name = "marker";
-  ASSERT_TRUE(cpe_->play(near, marker).has_value());
-  std::optional<audio_report> a;
-  ASSERT_TRUE(run_until([&] {
-    a = *cpe_->audio(near, "marker", std::nullopt);
-    return a->round_trip_ms.has_value() && a->recorded_ms > 1000;
-  }));
-  // The sim span carries one block per tick each way and the echo turns it round in the same
-  // tick: the loop is a whole number of ticks, at most a few.
+  auto a = measure_cleanly([&]() -> std::optional<audio_report> {
+    auto [near, far] = connected_call();
+    play_request echo;
+    echo.kind = media::source_kind::echo;
+    if (!net_->play(far, echo)) return std::nullopt;
+    play_request marker;
+    marker.kind = media::source_kind::samples;
+    marker.media_name = "marker";
+    if (!cpe_->play(near, marker)) return std::nullopt;
+    std::optional<audio_report> r;
+    run_until([&] {
+      r = *cpe_->audio(near, "marker", std::nullopt);
+      return r->round_trip_ms.has_value();
+    }, 5s, 50ms);
+    return r;
+  });
+  ASSERT_TRUE(a && a->round_trip_ms && a->reference);
   std::printf("round trip %.3f ms, correlation %.3f, SNR %.1f dB\n", *a->round_trip_ms,
               a->reference->correlation, a->reference->snr_db);
+  // The sim span carries one block per tick each way and the echo turns it round in the same
+  // tick: the loop is a whole number of ticks, at most a few.
   const double tick_ms = 10;
   EXPECT_GE(*a->round_trip_ms, 0.0);
   EXPECT_LE(*a->round_trip_ms, 3 * tick_ms);
   EXPECT_NEAR(std::fmod(*a->round_trip_ms, tick_ms), 0.0, 1e-9);
   EXPECT_GT(a->reference->correlation, 0.95);
-  EXPECT_GT(a->reference->snr_db, 25.0);  // two A-law passes
+  EXPECT_GT(a->reference->snr_db, 30.0);  // A-law, decoded and re-encoded without loss
 }
 
 TEST_F(back_to_back, when_the_marker_crosses_one_way_then_the_delay_is_within_one_block_of_the_loop) {
-  auto [near, far] = connected_call();
-  play_request marker;
-  marker.kind = media::source_kind::samples;
-  marker.media_name = "marker";
-  ASSERT_TRUE(cpe_->play(near, marker).has_value());
-  ASSERT_TRUE(run_until([&] { return cpe_->audio(near, "", std::nullopt)->play_start_us != 0; }));
-  const auto sent_at = cpe_->audio(near, "", std::nullopt)->play_start_us;
-  std::optional<audio_report> a;
-  ASSERT_TRUE(run_until([&] {
-    a = *net_->audio(far, "marker", sent_at);
-    return a->one_way_ms.has_value();
-  }));
+  auto a = measure_cleanly([&]() -> std::optional<audio_report> {
+    auto [near, far] = connected_call();
+    play_request marker;
+    marker.kind = media::source_kind::samples;
+    marker.media_name = "marker";
+    if (!cpe_->play(near, marker)) return std::nullopt;
+    run_until([&] { return cpe_->audio(near, "", std::nullopt)->play_start_us != 0; }, 2s);
+    const auto sent_at = cpe_->audio(near, "", std::nullopt)->play_start_us;
+    std::optional<audio_report> r;
+    run_until([&] {
+      r = *net_->audio(far, "marker", sent_at);
+      return r->one_way_ms.has_value();
+    }, 5s, 50ms);
+    return r;
+  });
+  ASSERT_TRUE(a && a->one_way_ms && a->reference);
   std::printf("one way %.2f ms, SNR %.1f dB\n", *a->one_way_ms, a->reference->snr_db);
   // One way is part of the loop: between zero and two blocks (it is measured on the host's
   // steady clock at tick boundaries, so it is exact to one block only).
@@ -229,16 +276,20 @@ TEST_F(back_to_back, when_the_marker_crosses_one_way_then_the_delay_is_within_on
 }
 
 TEST_F(back_to_back, when_a_media_file_is_played_then_the_far_end_finds_it_intact) {
-  auto [near, far] = connected_call();
-  play_request file;
-  file.kind = media::source_kind::samples;
-  file.media_name = "greeting";
-  ASSERT_TRUE(cpe_->play(near, file).has_value());
-  std::optional<audio_report> a;
-  ASSERT_TRUE(run_until([&] {
-    a = *net_->audio(far, "greeting", std::nullopt);
-    return a->reference.has_value();
-  }));
+  auto a = measure_cleanly([&]() -> std::optional<audio_report> {
+    auto [near, far] = connected_call();
+    play_request file;
+    file.kind = media::source_kind::samples;
+    file.media_name = "greeting";
+    if (!cpe_->play(near, file)) return std::nullopt;
+    std::optional<audio_report> r;
+    run_until([&] {
+      r = *net_->audio(far, "greeting", std::nullopt);
+      return r->reference.has_value();
+    }, 5s, 50ms);
+    return r;
+  });
+  ASSERT_TRUE(a && a->reference);
   EXPECT_GT(a->reference->snr_db, 30.0);
   ASSERT_FALSE(a->tones.empty());
   EXPECT_NEAR(a->tones.back().frequency_hz, 700, 3);
@@ -303,17 +354,22 @@ TEST_F(back_to_back, when_the_peer_vanishes_mid_call_then_the_call_is_cleared_wi
   auto c = *net_->call(far)->cause;
   EXPECT_TRUE(c == cause::network_out_of_order || c == cause::temporary_failure) << static_cast<int>(c);
   std::printf("peer vanished: call cleared with cause %d\n", static_cast<int>(c));
-  EXPECT_TRUE(tdm::any(net_->spans()[0].alarms & tdm::alarm::loss_of_signal));
+  EXPECT_TRUE(net_events_.saw_alarm("loss_of_signal"));
+  // Q.921: the data link fails once T200 has run out N200 times; then no call can be placed.
+  ASSERT_TRUE(run_until([&] { return !net_->spans()[0].link_up; }, 15s));
   auto again = net_->place_call(1, "1001", "2001");
   ASSERT_FALSE(again.has_value());
-  EXPECT_NE(again.error().find("loss of signal"), std::string::npos) << again.error();
+  EXPECT_TRUE(again.error().find("D-channel is down") != std::string::npos ||
+              again.error().find("loss of signal") != std::string::npos)
+      << again.error();
   (void)near;
 }
 
 TEST_F(back_to_back, when_the_peer_comes_back_then_the_d_channel_returns_and_calls_work_again) {
+  net_events_.span_events.clear();
   cpe_->stop();
   cpe_.reset();
-  ASSERT_TRUE(run_until([&] { return tdm::any(net_->spans()[0].alarms & tdm::alarm::loss_of_signal); }));
+  ASSERT_TRUE(run_until([&] { return net_events_.saw_alarm("loss_of_signal"); }));
   auto c = exchange::create(io_, cpe_cfg_, cpe_events_);
   ASSERT_TRUE(c.has_value()) << c.error();
   cpe_ = std::move(*c);

@@ -13,6 +13,7 @@
 #include "codecs/g711.hpp"
 #include "lab/pstn/media/analysis.hpp"
 #include "lab/pstn/media/channel_media.hpp"
+#include "lab/pstn/media/correlate.hpp"
 #include "lab/pstn/media/wav_file.hpp"
 
 namespace tandem::lab::pstn::media {
@@ -214,6 +215,42 @@ TEST_F(wav_files, when_a_file_is_missing_or_of_the_wrong_shape_then_the_error_sa
   ASSERT_FALSE(stereo.has_value());
   EXPECT_NE(stereo.error().find("mono required"), std::string::npos);
   EXPECT_TRUE(load_wav(write("ok.wav", 8000, 1)).has_value());
+}
+
+}  // namespace
+}  // namespace tandem::lab::pstn::media
+
+namespace tandem::lab::pstn::media {
+namespace {
+
+TEST(locator, when_the_marker_sits_deep_in_a_noisy_recording_then_the_fft_search_finds_it_exactly) {
+  auto marker = codecs::audio::make_marker(sample_rate, 4000);
+  for (std::size_t offset : {0u, 1u, 1234u, 5001u, 77777u}) {
+    std::vector<std::int16_t> rec(offset);
+    for (std::size_t i = 0; i < rec.size(); ++i) rec[i] = static_cast<std::int16_t>((i * 7919) % 201) - 100;
+    rec.insert(rec.end(), marker.begin(), marker.end());
+    rec.resize(rec.size() + 800, 0);
+    auto r = locate(marker, rec);
+    ASSERT_TRUE(r.has_value()) << offset;
+    EXPECT_EQ(r->offset_samples, static_cast<std::int64_t>(offset));
+    EXPECT_GT(r->snr_db, 60.0);
+  }
+}
+
+TEST(correlation, when_computed_by_fft_then_it_matches_the_direct_sum) {
+  auto ref = codecs::audio::make_sine(500, 8000, sample_rate, 64);
+  auto sig = codecs::audio::make_ramp(300, -3000, 37);
+  auto fast = normalised_cross_correlation(ref, sig);
+  ASSERT_EQ(fast.size(), sig.size() - ref.size() + 1);
+  for (std::size_t lag = 0; lag < fast.size(); lag += 17) {
+    double cross = 0, er = 0, es = 0;
+    for (std::size_t n = 0; n < ref.size(); ++n) {
+      cross += double(ref[n]) * sig[n + lag];
+      er += double(ref[n]) * ref[n];
+      es += double(sig[n + lag]) * sig[n + lag];
+    }
+    EXPECT_NEAR(fast[lag], cross / std::sqrt(er * es), 1e-9) << lag;
+  }
 }
 
 }  // namespace
