@@ -256,7 +256,8 @@ expected<document, config_errors> document::load_string(std::string_view text) {
   try {
     doc.config_->readString(std::string(text));
   } catch (const libconfig::ParseException& e) {
-    return make_unexpected(config_errors{{"", e.getLine(), fmt::format("syntax error: {}", e.getError())}});
+    // libconfig says "syntax error" (and nothing more precise) with the line it stopped at.
+    return make_unexpected(config_errors{{"", e.getLine(), e.getError()}});
   } catch (const libconfig::ConfigException& e) {
     return make_unexpected(config_errors{{"", 0, fmt::format("cannot parse: {}", e.what())}});
   }
