@@ -120,5 +120,16 @@ TEST(engine_ports, when_a_connection_is_unknown_then_modify_and_delete_say_so) {
     EXPECT_EQ(bench.engine->counters().value("dlcx.refused.unknown_connection"), 1u);
 }
 
+TEST(engine_ports, when_an_endpoint_has_all_its_connections_then_another_crcx_is_refused) {
+    e1_bench bench;
+    auto p = params_for("PCMA", 8, 20);
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(bench.engine->create_connection(bench.ts(1), p));
+    auto fifth = bench.engine->create_connection(bench.ts(1), p);
+    ASSERT_FALSE(fifth);
+    EXPECT_EQ(fifth.error(), media::media_error::too_many_connections);
+    EXPECT_EQ(bench.engine->ports_in_use(), 4u);
+    EXPECT_TRUE(bench.engine->create_connection(bench.ts(2), p)) << "other endpoints are not affected";
+}
+
 }  // namespace
 }  // namespace tandem::gateway::test

@@ -104,11 +104,24 @@ TEST(daemon, when_a_call_agent_talks_over_udp_then_rsip_crcx_and_dlcx_work_again
   EXPECT_EQ(dlcx.rfind("250 11 OK\r\n", 0), 0u) << dlcx;
   EXPECT_FALSE(line_of(dlcx, "P: ").empty()) << dlcx;
 
+  // Z2: two virtual endpoints joined inside the gateway (bridged over loopback RTP).
+  ca.send("CRCX 12 rtp/1@mgw.daemon.test MGCP 1.0\r\nC: 9A\r\nM: sendrecv\r\nL: a:PCMA\r\n"
+          "Z2: rtp/$@mgw.daemon.test\r\n",
+          mgw_port);
+  const auto z2 = ca.receive();
+  EXPECT_EQ(z2.rfind("200 12 OK\r\n", 0), 0u) << z2;
+  EXPECT_EQ(line_of(z2, "Z2: "), "rtp/2@mgw.daemon.test") << z2;
+  EXPECT_FALSE(line_of(z2, "I2: ").empty()) << z2;
+  ca.send("DLCX 13 *@mgw.daemon.test MGCP 1.0\r\nC: 9A\r\n", mgw_port);
+  const auto gone = ca.receive();
+  EXPECT_EQ(gone.rfind("250 13 OK\r\n", 0), 0u) << gone;
+  EXPECT_EQ(media_counters.value("z2.bridge_failed"), 0u);
+
   guard.reset();
   asio::post(io, [&] { udp_port.close(); io.stop(); });
   control.join();
   clock.stop();
-  EXPECT_EQ(agent_counters.value("crcx.ok"), 1u);
+  EXPECT_EQ(agent_counters.value("crcx.ok"), 2u);
   EXPECT_EQ(agent_counters.value("rsip.answered"), 1u);
 }
 
