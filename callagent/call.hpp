@@ -5,11 +5,14 @@
 /// until their call reference and connection are gone, so nothing leaks.
 ///
 /// Call state, allowed transitions:
-///   setting_up --far ALERTING/PROGRESS--> ringing
+///   setting_up --far_alerting-->  ringing     (far ALERTING)
+///   ringing    --far_alerting-->  ringing     (a second ALERTING changes nothing)
 ///   setting_up,
-///   ringing    --far CONNECT-->           answered
-///   any        --clear-->                 releasing   (first cause and side kept)
-///   releasing  --every leg done-->        (record written, call erased)
+///   ringing    --far_answer-->    answered    (far CONNECT)
+///   setting_up, ringing,
+///   answered   --clear-->         releasing   (first cause and side kept)
+///   releasing  --every leg done--> (record written, call erased)
+/// Illegal events are logged and counted (`call.illegal_event`).
 ///
 /// Threads: owned by the call agent's control-plane thread.
 #include <chrono>
@@ -27,7 +30,11 @@
 namespace tandem::callagent {
 
 enum class call_state { setting_up, ringing, answered, releasing };
+enum class call_event { far_alerting, far_answer, clear, };
 [[nodiscard]] std::string_view to_string(call_state s);
+[[nodiscard]] std::string_view to_string(call_event e);
+/// The state after `event` in `from` (table above), or nullopt when the event is illegal there.
+[[nodiscard]] std::optional<call_state> next_state(call_state from, call_event event);
 
 struct call {
   call_ref id;

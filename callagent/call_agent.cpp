@@ -6,6 +6,41 @@
 
 namespace tandem::callagent {
 
+std::string_view to_string(call_event e) {
+  switch (e) {
+    case call_event::far_alerting: return "far alerting";
+    case call_event::far_answer: return "far answer";
+    case call_event::clear: return "clear";
+  }
+  return "?";
+}
+
+std::optional<call_state> next_state(call_state from, call_event event) {
+  switch (event) {
+    case call_event::far_alerting:
+      if (from == call_state::setting_up || from == call_state::ringing) return call_state::ringing;
+      break;
+    case call_event::far_answer:
+      if (from == call_state::setting_up || from == call_state::ringing) return call_state::answered;
+      break;
+    case call_event::clear:
+      if (from != call_state::releasing) return call_state::releasing;
+      break;
+  }
+  return std::nullopt;
+}
+
+bool call_agent::call_transition(call& c, call_event event) {
+  auto next = next_state(c.state, event);
+  if (!next) {
+    counters_.get("call.illegal_event").add();
+    log_->warn("call {}: illegal event '{}' in state {}", c.mgcp_call, to_string(event), to_string(c.state));
+    return false;
+  }
+  c.state = *next;
+  return true;
+}
+
 std::string_view to_string(call_state s) {
   switch (s) {
     case call_state::setting_up: return "setting_up";

@@ -138,6 +138,7 @@ class call_agent final : private mgcp_stack_handler {
   std::optional<leg_key> find_leg(const link_port& port, q931_call_ref ref);
   link_port* port_of(const std::string& gateway, unsigned span);
   void leg_event_on(call& c, std::size_t leg, leg_event event);
+  bool call_transition(call& c, call_event event);
   mgcp::endpoint_name endpoint_of(const std::string& gateway, const std::string& local) const;
   void send_mgcp(const std::string& gateway, mgcp::command command, mgcp_callback done);
   mgcp::command connection_command(mgcp::verb v, const call& c, const pri_leg& leg) const;

@@ -60,7 +60,7 @@ void call_agent::clear_call(call_ref id, cause why, released_by who) {
   if (c == nullptr || c->state == call_state::releasing) return;
   log_->info("call {}: clearing, cause {} ({}), released by {}", c->mgcp_call, to_int(why), to_string(why),
              to_string(who));
-  c->state = call_state::releasing;
+  call_transition(*c, call_event::clear);
   c->release_cause = why;
   c->released_by = who;
   c->release = wall_();

@@ -447,10 +447,8 @@ void call_agent::on_alerting(link_port& port, q931_call_ref ref) {
   const leg_state before = c.legs[k->leg].state;
   leg_event_on(c, k->leg, leg_event::alerting_received);
   if (c.legs[k->leg].state == before || !is_current(c, k->leg) || k->leg == 0) return;
-  if (c.state == call_state::setting_up) {
-    c.state = call_state::ringing;
-    c.alerting = wall_();
-  }
+  if (c.state == call_state::setting_up) c.alerting = wall_();
+  if (!call_transition(c, call_event::far_alerting)) return;
   early_media(c);
   pri_leg& o = c.legs[0];
   if (o.state == leg_state::incoming) {
@@ -484,8 +482,8 @@ void call_agent::on_connect(link_port& port, q931_call_ref ref) {
   const leg_state before = c.legs[k->leg].state;
   leg_event_on(c, k->leg, leg_event::connect_received);
   if (c.legs[k->leg].state == before || k->leg == 0 || !is_current(c, k->leg)) return;
+  if (!call_transition(c, call_event::far_answer)) return;
   counters_.get("calls.answered").add();
-  c.state = call_state::answered;
   c.answer = wall_();
   if (c.no_answer) {
     timers_.cancel(*c.no_answer);
