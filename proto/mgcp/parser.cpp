@@ -391,7 +391,16 @@ expected<message, parse_error> parse_message(std::string_view text, const parse_
     err.code = return_code::protocol_error;
     err.reason = envelope_reason(env.error().what);
     err.kind = env.error().kind;
-    if (env.error().id.value() != 0) err.id = env.error().id;
+    if (env.error().id.value() != 0) {
+      err.id = env.error().id;
+      // The framing layer read the transaction id, so the line starts with a verb token: name it
+      // in the error too (the agent's log line and the 510 answer both want it).
+      if (err.kind == message_kind::command) {
+        std::size_t n = 0;
+        while (n < text.size() && n < 16 && detail::is_alpha(text[n])) ++n;
+        if (n < text.size() && detail::is_wsp(text[n])) err.verb = std::string(text.substr(0, n));
+      }
+    }
     return make_unexpected(std::move(err));
   }
   err.kind = env->kind;

@@ -85,6 +85,15 @@ TEST(mgcp_parser, when_verb_is_unknown_then_504_with_the_transaction_to_answer) 
   EXPECT_EQ(m.error().verb, "CRCZ");
 }
 
+TEST(mgcp_parser, when_the_version_is_missing_then_510_keeps_verb_and_transaction) {
+  auto m = parse_message("RQNT 1234 ds/ds1-1/17@tgw2.example.net\nX: 1\n");
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().code, return_code::protocol_error);
+  ASSERT_TRUE(m.error().answerable());
+  EXPECT_EQ(m.error().id->value(), 1234u);
+  EXPECT_EQ(m.error().verb, "RQNT");
+}
+
 TEST(mgcp_parser, when_a_value_is_bad_then_the_position_points_into_that_line) {
   const std::string text = "CRCX 9 aaln/1@gw MGCP 1.0\nC: 1\nM: sideways\n";
   auto m = parse_message(text);

@@ -216,5 +216,26 @@ TEST(mgcp_tshark, when_tshark_decodes_generated_messages_then_it_is_mgcp_without
   check_with_tshark(datagrams, to_gw, sdp, labels, expected);
 }
 
+/// The check above must be able to fail: a frame that is not MGCP, and one whose transaction id
+/// differs from what we meant, are seen as such.
+TEST(mgcp_tshark, when_a_frame_is_not_mgcp_then_the_dissection_shows_it) {
+  if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
+  const auto pcap = std::filesystem::temp_directory_path() / ("tandem_mgcp_neg_" + std::to_string(::getpid()) + ".pcap");
+  {
+    pcap_writer w(pcap);
+    static constexpr char garbage[] = "\x00\x01\x02 not mgcp \xff";
+    w.datagram(std::string_view(garbage, sizeof garbage - 1), true);
+    w.datagram("AUEP 77 aaln/1@gw MGCP 1.0\r\n", true);
+    w.close();
+  }
+  const auto frames = dissect(pcap);
+  std::filesystem::remove(pcap);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames.at(1).protocols.find(":mgcp"), std::string::npos) << frames.at(1).protocols;
+  EXPECT_NE(frames.at(2).protocols.find(":mgcp"), std::string::npos);
+  EXPECT_EQ(frames.at(2).transaction_ids, "77");
+  EXPECT_EQ(frames.at(2).verbs, "AUEP");
+}
+
 }  // namespace
 }  // namespace tandem::mgcp
