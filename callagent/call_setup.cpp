@@ -106,22 +106,30 @@ void call_agent::on_setup(link_port& port, const q931_setup& s) {
     log_->warn("q931 {} span {}: SETUP for call reference {} already in use: ignored", port.gateway, port.span, s.ref);
     return;
   }
-  std::optional<circuit_index> ci;
-  if (s.channel == 0) {
-    // The network left the channel to us (Q.931 §5.2.3.1, "any"): hunt in the group of this span.
+  // Q.931 §5.2.3.1: with no channel ("any") or a preferred one that is not idle, we choose a
+  // channel of this span's trunk group and name it in CALL PROCEEDING.
+  auto hunt_here = [&]() -> std::optional<circuit_index> {
     for (auto& [name, g] : groups_) {
       bool here = false;
       for (circuit_index m : g.members())
         here = here || (circuits_.at(m).gateway == port.gateway && circuits_.at(m).span == port.span);
-      if (here) {
-        ci = g.hunt(circuits_);
-        break;
-      }
+      if (here) return g.hunt(circuits_);
     }
+    return std::nullopt;
+  };
+  std::optional<circuit_index> ci;
+  if (s.channel == 0) {
+    ci = hunt_here();
     if (!ci) return reject_setup(port, s.ref, cause::no_circuit_available, "setup.no_channel");
   } else {
     ci = circuits_.find(port.gateway, port.span, s.channel);
     if (!ci) return reject_setup(port, s.ref, cause::requested_channel_not_available, "setup.unknown_channel");
+    if (!s.exclusive && circuits_.at(*ci).state != circuit_state::idle) {
+      // Annex D.3 c): against our exclusive SETUP a preferred one loses, and gets another channel.
+      if (circuits_.at(*ci).state == circuit_state::busy) counters_.get("calls.glare").add();
+      ci = hunt_here();
+      if (!ci) return reject_setup(port, s.ref, cause::no_circuit_available, "setup.no_channel");
+    }
   }
   if (circuits_.at(*ci).state == circuit_state::busy) {
     call* owner = find(circuits_.at(*ci).owner);

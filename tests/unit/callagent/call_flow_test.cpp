@@ -387,5 +387,25 @@ TEST_F(call_flow, when_setup_reuses_a_reference_in_use_then_it_is_ignored) {
   EXPECT_EQ(h.link("mgw2").of("SETUP").size(), 1u);
 }
 
+TEST_F(call_flow, when_network_setup_only_prefers_the_channel_then_our_call_keeps_it) {
+  h.call_from_a(1, "02015551234");
+  auto& b = h.link("mgw2");
+  auto first = b.last_setup();
+  // Q.931 Annex D.3 c): network preferred against our exclusive: the network's call moves.
+  q931_setup s;
+  s.ref = q931_call_ref{0x9001};
+  s.channel = first.channel;
+  s.exclusive = false;
+  s.called = "01009999";
+  b.network().on_setup(s);
+  h.run_ms(20);
+  ASSERT_EQ(b.of("CALL PROCEEDING", s.ref).size(), 1u);
+  EXPECT_EQ(b.of("CALL PROCEEDING", s.ref)[0].channel, 2u);
+  EXPECT_EQ(b.of("DISCONNECT", first.ref).size(), 0u);
+  EXPECT_EQ(b.of("SETUP").size(), 1u);
+  EXPECT_EQ(h.counters.value("calls.glare"), 1u);
+  EXPECT_EQ(h.ca->active_calls(), 2u);
+}
+
 }  // namespace
 }  // namespace tandem::callagent::test
