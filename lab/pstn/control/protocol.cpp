@@ -27,14 +27,14 @@ class fields {
   [[nodiscard]] bool has(const char* name) const { return j_.contains(name); }
 
   [[nodiscard]] expected<std::uint64_t, bad_request> uint(const char* name, std::optional<std::uint64_t> fallback,
-                                                          std::uint64_t max) const {
+                                                          std::uint64_t max, std::uint64_t min = 0) const {
     if (!j_.contains(name)) {
       if (fallback) return *fallback;
       return make_unexpected(bad_request{fmt::format("\"{}\" is required", name)});
     }
     const auto& v = j_[name];
-    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
-      return make_unexpected(bad_request{fmt::format("\"{}\" must be an integer from 0 to {}", name, max)});
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max || v.get<std::uint64_t>() < min)
+      return make_unexpected(bad_request{fmt::format("\"{}\" must be an integer from {} to {}", name, min, max)});
     return v.get<std::uint64_t>();
   }
   [[nodiscard]] expected<std::int64_t, bad_request> int64(const char* name) const {
@@ -219,9 +219,8 @@ result dispatch(exchange& ex, const std::string& cmd, const fields& f, bool& shu
     return json::object();
   }
   if (cmd == "hangup") {
-    auto c = f.uint("cause", 16, 127);
+    auto c = f.uint("cause", 16, 127, 1);  // Q.850: a 7-bit cause value, 0 is none
     if (!c) return make_unexpected(c.error());
-    if (*c == 0) return make_unexpected(bad_request{"\"cause\" must be a Q.850 cause from 1 to 127"});
     if (auto r = ex.hangup(*id, static_cast<q931::cause>(*c)); !r) return fail(r);
     return json::object();
   }

@@ -89,8 +89,8 @@ TEST_F(control_protocol, when_fields_are_missing_or_mistyped_then_the_error_name
 }
 
 TEST_F(control_protocol, when_the_cause_is_outside_q850_then_hangup_is_refused) {
-  EXPECT_EQ(error_of(R"({"cmd": "hangup", "call": 1, "cause": 0})"), "\"cause\" must be a Q.850 cause from 1 to 127");
-  EXPECT_EQ(error_of(R"({"cmd": "hangup", "call": 1, "cause": 128})"), "\"cause\" must be an integer from 0 to 127");
+  EXPECT_EQ(error_of(R"({"cmd": "hangup", "call": 1, "cause": 0})"), "\"cause\" must be an integer from 1 to 127");
+  EXPECT_EQ(error_of(R"({"cmd": "hangup", "call": 1, "cause": 128})"), "\"cause\" must be an integer from 1 to 127");
 }
 
 TEST_F(control_protocol, when_the_call_id_is_unknown_then_every_call_command_says_so) {
