@@ -62,6 +62,17 @@ TEST(mgcp_event, when_signal_parameters_hold_quotes_and_commas_then_they_stay_on
   EXPECT_EQ((*s)[1].parameters[2].value, "+");
 }
 
+TEST(mgcp_event, when_rto_carries_a_parameter_then_only_the_second_list_of_a_request_holds_it) {
+  // RFC 3435 Appendix A: RequestedEvent = EventName ["(" RequestedActions ")"] ["(" EventParameters ")"].
+  auto observed = parse_parameterized_events("R/rto(100)");
+  ASSERT_TRUE(observed);
+  EXPECT_EQ(observed->front().parameters.front().value, "100");
+  auto requested = parse_requested_events("R/rto(N)(100)");
+  ASSERT_TRUE(requested);
+  EXPECT_EQ(requested->front().parameters.front().value, "100");
+  EXPECT_EQ(parse_requested_events("R/rto(100)").error().code, return_code::unknown_action);
+}
+
 TEST(mgcp_event, when_actions_are_unknown_or_clash_then_523) {
   EXPECT_EQ(parse_requested_events("L/hd(Q)").error().code, return_code::unknown_action);
   EXPECT_EQ(parse_requested_events("L/hd(N,A)").error().code, return_code::unknown_action);
