@@ -40,7 +40,8 @@ void fake_gateway::receive(const std::string& datagram) {
       continue;
     }
     commands.push_back(c);
-    const std::string text = mgcp::serialize(answer(c));
+    std::optional<std::string> raw = raw_answer ? raw_answer(c) : std::nullopt;
+    const std::string text = raw ? *raw : mgcp::serialize(answer(c));
     answered_[c.id.value()] = text;
     out.push_back(text);
   }

@@ -31,6 +31,8 @@ class fake_gateway {
   std::vector<std::string> endpoints;                  ///< listed in a wildcard audit
   /// Answers a command instead of the default behaviour when it returns a code.
   std::function<std::optional<mgcp::return_code>(const mgcp::command&)> override_answer;
+  /// Answers a command with this exact text when it returns one (malformed answers).
+  std::function<std::optional<std::string>(const mgcp::command&)> raw_answer;
 
   // ---- what it saw ----------------------------------------------------------------------------
   struct connection {

@@ -252,5 +252,48 @@ TEST(gateways, when_rsip_method_is_unknown_then_536) {
   EXPECT_EQ(h.ca->state_of("mgw1"), gateway_state::in_service);
 }
 
+TEST(gateways, when_gateway_sends_garbage_or_wrong_commands_then_each_gets_an_error_answer) {
+  harness h;
+  h.start();
+  const mgcp::peer mgw1{"127.0.0.1", 2427};
+  // A NTFY whose O: does not parse: answered with the parser's code.
+  h.ca->on_mgcp_datagram(mgw1, "NTFY 901 ds/e1-1/1@mgw1 MGCP 1.0\r\nO: L/hd(((\r\n");
+  // A verb a call agent does not take.
+  h.ca->on_mgcp_datagram(mgw1, "CRCX 902 ds/e1-1/1@mgw1 MGCP 1.0\r\nC: 1\r\nM: sendrecv\r\n");
+  // A command from nobody the call agent knows.
+  h.ca->on_mgcp_datagram(mgcp::peer{"192.0.2.99", 2427}, "NTFY 903 aaln/1@stranger MGCP 1.0\r\nX: 1\r\nO: L/hd\r\n");
+  // Not MGCP at all.
+  h.ca->on_mgcp_datagram(mgw1, "hello\r\n");
+  h.run_ms(10);
+  auto& rs = h.gw("mgw1").responses;
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(rs[0].id, mgcp::transaction_id{901});
+  EXPECT_TRUE(mgcp::is_permanent_error(rs[0].code)) << mgcp::to_int(rs[0].code);
+  EXPECT_EQ(rs[1].id, mgcp::transaction_id{902});
+  EXPECT_EQ(rs[1].code, mgcp::return_code::unknown_command);
+  EXPECT_EQ(h.counters.value("mgcp.rx_bad_command"), 1u);
+  EXPECT_EQ(h.counters.value("mgcp.rx_unsupported"), 1u);
+  EXPECT_EQ(h.counters.value("mgcp.rx_unknown_gateway"), 1u);
+  EXPECT_EQ(h.ca->state_of("mgw1"), gateway_state::in_service);
+}
+
+TEST(gateways, when_gateway_answers_with_garbage_then_the_call_is_cleared) {
+  harness h;
+  h.start();
+  // mgw2 answers the CRCX with a response whose SDP does not parse.
+  h.gw("mgw2").raw_answer = [](const mgcp::command& c) -> std::optional<std::string> {
+    if (c.verb != verb::crcx) return std::nullopt;
+    return fmt::format("200 {} OK\r\nI: 1\r\n\r\nv=0\r\nthis is not SDP\r\n", c.id.value());
+  };
+  const auto a_ref = h.call_from_a(1, "02015551234");
+  EXPECT_EQ(h.counters.value("mgcp.rx_bad_response"), 1u);
+  ASSERT_EQ(h.link("mgw1").of("DISCONNECT", a_ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw2").of("SETUP").size(), 0u);
+  h.run_ms(20);
+  EXPECT_EQ(h.ca->active_calls(), 0u);
+  EXPECT_TRUE(h.gw("mgw1").connections.empty());
+  EXPECT_EQ(h.ca->circuits().count(circuit_state::busy), 0u);
+}
+
 }  // namespace
 }  // namespace tandem::callagent::test
