@@ -3,6 +3,7 @@
 network mode (clock master, listens), one in CPE mode (slave, connects), driven through their
 control interfaces on 127.0.0.1. Usage: back_to_back.py PATH/TO/tandem-pstn"""
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -199,6 +200,8 @@ def main(binary):
             if os.path.exists(path):
                 print(f"--- {name} ---")
                 print(open(path).read()[-4000:])
+    if failed == 0:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0 if failed == 0 and passed > 0 else 1
 
 

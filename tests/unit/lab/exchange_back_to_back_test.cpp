@@ -402,3 +402,77 @@ TEST_F(back_to_back, when_commands_name_unknown_things_then_they_fail_with_a_rea
 
 }  // namespace
 }  // namespace tandem::lab::pstn
+
+namespace tandem::lab::pstn {
+namespace {
+
+// The T1 flavour: National ISDN 2 on channel 24, µ-law bearers, 23 B-channels.
+TEST(back_to_back_t1, when_an_ni2_call_is_made_then_it_connects_and_carries_a_ulaw_tone) {
+  char tmpl[] = "/tmp/tandem-pstn-t1-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  pstn_config net_cfg;
+  net_cfg.record_seconds = 5;
+  span_config s;
+  s.type = tdm::span_type::t1;
+  s.switch_kind = switch_type::ni2;
+  s.socket_path = dir + "/t1.sock";
+  s.subscribers = {subscriber("5551000", subscriber_behaviour::answer, 20ms)};
+  net_cfg.spans = {s};
+  pstn_config cpe_cfg = net_cfg;
+  cpe_cfg.side = interface_side::cpe;
+  cpe_cfg.spans[0].role = socket_role::connect;
+  cpe_cfg.spans[0].clock = clock_role::slave;
+
+  asio::io_context io;
+  recording_notifier events;
+  auto net = exchange::create(io, net_cfg, events);
+  auto cpe = exchange::create(io, cpe_cfg, events);
+  ASSERT_TRUE(net && cpe);
+  (*net)->start();
+  (*cpe)->start();
+  auto run_until = [&](const std::function<bool()>& done, std::chrono::milliseconds every = 5ms) {
+    for (auto waited = 0ms; waited < 10s && !done(); waited += every) io.run_for(every);
+    return done();
+  };
+  ASSERT_TRUE(run_until([&] { return (*net)->spans()[0].link_up && (*cpe)->spans()[0].link_up; }));
+  auto id = (*cpe)->place_call(1, "5551000", "5552000");
+  ASSERT_TRUE(id.has_value()) << id.error();
+  ASSERT_TRUE(run_until([&] { return (*cpe)->call(*id)->state == call_state::active; }));
+  const auto channel = (*cpe)->call(*id)->channel;
+  EXPECT_EQ(channel, 23u);  // the user side hunts from the top; 24 is the D-channel
+  auto far = (*net)->calls().back().id;
+  play_request tone;
+  tone.kind = media::source_kind::tone;
+  tone.tone_hz = 2010;
+  tone.tone_dbm0 = -16;
+  tone.duration_ms = 300;
+  ASSERT_TRUE((*cpe)->play(*id, tone).has_value());
+  std::optional<audio_report> a;
+  EXPECT_TRUE(run_until([&] {
+    a = *(*net)->audio(far, "", std::nullopt);
+    return !a->tones.empty() && a->tones.back().duration_ms >= 280;
+  }, 100ms));
+  std::printf("t1: near channel %u, far channel %u, far state %s, recorded %.0f ms, tones %zu\n", channel,
+              (*net)->call(far)->channel, std::string(to_string((*net)->call(far)->state)).c_str(),
+              a ? a->recorded_ms : -1.0, a ? a->tones.size() : 0);
+  if (a)
+    for (const auto& t : a->tones)
+      std::printf("t1 tone %.0f Hz %.1f dBm0 at %.0f ms for %.0f ms; lost %llu late %llu\n", t.frequency_hz,
+                  t.level_dbm0, t.start_ms, t.duration_ms,
+                  static_cast<unsigned long long>((*net)->spans()[0].stats.blocks_lost),
+                  static_cast<unsigned long long>((*net)->spans()[0].stats.blocks_late));
+  if (a && !a->tones.empty()) {
+    EXPECT_NEAR(a->tones.back().frequency_hz, 2010, 3);
+    EXPECT_NEAR(a->tones.back().level_dbm0, -16, 0.5);
+  }
+  EXPECT_FALSE((*cpe)->place_call(1, "5551000", "", 24).has_value());  // the D-channel
+  (*cpe)->stop();
+  (*net)->stop();
+  cpe->reset();
+  net->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tandem::lab::pstn
