@@ -75,11 +75,10 @@ call_agent::call_agent(ca_config config, timer_service& timers, wall_clock wall,
       mgcp_(timers, counters, transport, first_ids_from_clock(mgcp_config, wall_)) {
   mgcp_.set_handler(this);
   for (const auto& g : config_.gateways) {
-    gateway gw;
-    gw.config = g;
-    if (gw.config.domain.empty()) gw.config.domain = g.name;
-    gw.peer = mgcp::peer{g.address, g.port};
-    gateways_.emplace(g.name, std::move(gw));
+    gateway_config c = g;
+    if (c.domain.empty()) c.domain = g.name;
+    const std::string domain = c.domain;
+    gateways_.emplace(g.name, gateway(std::move(c), mgcp_client(mgcp_, domain, mgcp::peer{g.address, g.port})));
   }
   for (const auto& t : config_.trunk_groups) {
     std::vector<circuit_index> members;
@@ -176,10 +175,11 @@ bool call_agent::is_current(const call& c, std::size_t leg) const {
 }
 
 mgcp::endpoint_name call_agent::endpoint_of(const std::string& gateway_name, const std::string& local) const {
+  auto it = gateways_.find(gateway_name);
+  if (it != gateways_.end()) return it->second.client.endpoint(local);
   mgcp::endpoint_name e;
   e.local = local;
-  auto it = gateways_.find(gateway_name);
-  e.domain.host = it == gateways_.end() ? gateway_name : it->second.config.domain;
+  e.domain.host = gateway_name;
   return e;
 }
 
@@ -190,7 +190,7 @@ void call_agent::send_mgcp(const std::string& gateway_name, mgcp::command comman
     return;
   }
   counters_.get(fmt::format("mgcp.tx.{}", mgcp::detail::to_lower_copy(mgcp::verb_text(command.verb)))).add();
-  mgcp_.send(gw->peer, std::move(command), std::move(done));
+  gw->client.send(std::move(command), std::move(done));
 }
 
 mgcp::command call_agent::connection_command(mgcp::verb v, const call& c, const pri_leg& leg) const {

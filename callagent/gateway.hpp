@@ -23,8 +23,8 @@
 #include <string_view>
 
 #include "callagent/ca_config.hpp"
+#include "callagent/mgcp_client.hpp"
 #include "common/clock.hpp"
-#include "proto/mgcp/transaction/peer.hpp"
 
 namespace tandem::callagent {
 
@@ -39,8 +39,9 @@ enum class gateway_event {
 [[nodiscard]] std::optional<gateway_state> next_state(gateway_state from, gateway_event event);
 
 struct gateway {
+  gateway(gateway_config c, mgcp_client m) : config(std::move(c)), client(std::move(m)) {}
   gateway_config config;
-  mgcp::peer peer;
+  mgcp_client client;  ///< commands to this gateway
   gateway_state state = gateway_state::unknown;
   bool from_config = true;  ///< false: learnt from its RSIP
   std::optional<timer_id> keepalive;

@@ -49,9 +49,9 @@ std::string_view method_name(mgcp::restart_method_kind k) {
 
 gateway* call_agent::find_gateway(const mgcp::peer& p, const mgcp::endpoint_name& endpoint) {
   for (auto& [name, gw] : gateways_)
-    if (mgcp::detail::iequals(gw.config.domain, endpoint.domain.host)) return &gw;
+    if (mgcp::detail::iequals(gw.client.domain(), endpoint.domain.host)) return &gw;
   for (auto& [name, gw] : gateways_)
-    if (gw.peer == p) return &gw;
+    if (gw.client.peer() == p) return &gw;
   return nullptr;
 }
 
@@ -73,12 +73,12 @@ void call_agent::on_gateway_command(const mgcp::peer& from, const mgcp::command&
   if (command.verb == mgcp::verb::rsip && gw == nullptr) {
     // A gateway not in the configuration: known from now on (it has no trunk groups, so it
     // carries no calls until configured).
-    gateway learnt;
-    learnt.config.name = command.endpoint.domain.host;
-    learnt.config.domain = command.endpoint.domain.host;
-    learnt.config.address = from.address;
-    learnt.config.port = from.port;
-    learnt.peer = from;
+    gateway_config c;
+    c.name = command.endpoint.domain.host;
+    c.domain = command.endpoint.domain.host;
+    c.address = from.address;
+    c.port = from.port;
+    gateway learnt(std::move(c), mgcp_client(mgcp_, command.endpoint.domain.host, from));
     learnt.from_config = false;
     counters_.get("gateways.learnt").add();
     log_->info("gateway {}: learnt from its RSIP ({})", learnt.config.name, from);
@@ -109,7 +109,7 @@ void call_agent::handle_rsip(gateway& gw, const mgcp::peer& from, const mgcp::co
   }
   counters_.get(fmt::format("gateways.rsip.{}", method_name(method))).add();
   mgcp_.respond(from, command.id, mgcp::return_code::ok);
-  gw.peer = from;  // RFC 3435 §4.4: the RSIP's source is where the gateway is now
+  gw.client.move_to(from);  // RFC 3435 §4.4: the RSIP's source is where the gateway is now
   const std::string name = gw.config.name;
   const auto delay = std::chrono::seconds(command.params.restart_delay_s.value_or(0));
   log_->info("gateway {}: RSIP {} on {} (RD {} s)", name, method_name(method), command.endpoint.local, delay.count());
@@ -298,7 +298,7 @@ void call_agent::on_keepalive(const std::string& name) {
 
 void call_agent::on_gateway_lost(const mgcp::peer& p) {
   for (auto& [name, gw] : gateways_) {
-    if (gw.peer != p) continue;
+    if (gw.client.peer() != p) continue;
     if (gw.state == gateway_state::disconnected || gw.state == gateway_state::out_of_service) continue;
     counters_.get("gateways.lost").add();
     log_->error("gateway {} ({}): not answering: circuits blocked, calls cleared", name, p);
@@ -314,7 +314,7 @@ void call_agent::on_gateway_lost(const mgcp::peer& p) {
 
 void call_agent::on_gateway_back(const mgcp::peer& p) {
   for (auto& [name, gw] : gateways_) {
-    if (gw.peer != p || gw.state != gateway_state::disconnected) continue;
+    if (gw.client.peer() != p || gw.state != gateway_state::disconnected) continue;
     counters_.get("gateways.back").add();
     log_->info("gateway {} ({}): answering again: auditing", name, p);
     gateway_transition(gw, gateway_event::back);
