@@ -91,6 +91,14 @@ std::optional<token> parser_impl::word_token(std::string_view& w) {
 
 bool parser_impl::fail(error_code code, std::string_view reason, std::size_t at) {
   if (!error_) {
+    // H.248.8 403: "not possible to determine the end of a transaction": input that ends
+    // inside a request is a transaction-level fault, whatever production was open; inside
+    // anything else it is a message-level one.
+    const bool syntax_code = code == error_code::syntax_error_in_action || code == error_code::syntax_error_in_command ||
+                             code == error_code::syntax_error_in_transaction;
+    if (at >= text_.size() && syntax_code)
+      code = kind_ == transaction_kind::request ? error_code::syntax_error_in_transaction
+                                                : error_code::syntax_error_in_message;
     parse_error e;
     e.position = std::min(at, text_.size());
     e.code = code;
@@ -190,7 +198,11 @@ bool parser_impl::mid(message_id& out) {
       if (n < 4 || n > 8) return fail(error_code::incorrect_identifier, "MTP address needs 4 to 8 hex digits", start);
       out.kind = mid_kind::mtp;
       out.name = std::string(text_.substr(start, n));
-      return expect('}', "'}' expected after MTP address");
+      lwsp();
+      // No LWSP after this brace: the SEP that ends the mId must stay visible.
+      if (peek() != '}') return fail(error_code::incorrect_identifier, "'}' expected after MTP address");
+      ++pos_;
+      return true;
     }
     pos_ = save;
     termination_id device;
