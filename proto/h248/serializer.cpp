@@ -288,7 +288,14 @@ void write_error(writer& w, const error_descriptor& e) {
   w.tok(token::error);
   w.eq();
   w.raw(std::to_string(to_int(e.code)));
-  w.raw(e.text.empty() ? "{}" : "{\"" + e.text + "\"}");
+  // quotedString has no escape (Annex B): a '"' in the text is written as '\'', line ends as
+  // spaces.
+  std::string text = e.text;
+  for (char& c : text) {
+    if (c == '"') c = '\'';
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  w.raw(text.empty() ? "{}" : "{\"" + text + "\"}");
 }
 
 std::string_view audit_token_text(audit_item i, bool compact) {
