@@ -12,7 +12,7 @@
 
 namespace tandem::ops::control {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 /// The `error.code` of a failed response (docs/ctl.md lists each with its tandem-ctl exit code).
 enum class error_code {

@@ -12,7 +12,7 @@
 namespace tandem::ops::ctl {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr std::string_view usage_text =
     "usage: tandem-ctl [-s|--socket PATH] [-d|--daemon mgw|ca|pstn] [--json] [-t|--timeout SECONDS]\n"

@@ -6,7 +6,7 @@
 namespace tandem::ops::ctl {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string cell(const json& v) {
   if (v.is_null()) return "-";
@@ -91,7 +91,7 @@ void render_value(const json& v, const std::string& indent, std::string& out) {
 
 }  // namespace
 
-std::string render_text(const nlohmann::json& result) {
+std::string render_text(const nlohmann::ordered_json& result) {
   std::string out;
   render_value(result, "", out);
   return out;

@@ -13,6 +13,6 @@
 
 namespace tandem::ops::ctl {
 
-[[nodiscard]] std::string render_text(const nlohmann::json& result);
+[[nodiscard]] std::string render_text(const nlohmann::ordered_json& result);
 
 }  // namespace tandem::ops::ctl

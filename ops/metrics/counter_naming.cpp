@@ -78,8 +78,8 @@ std::optional<mapped_name> apply_rule(std::string_view full_name, const name_rul
   std::vector<capture> caps;
   std::size_t i = 0;
   for (; i < pat.size(); ++i) {
-    const bool rest = i + 1 == pat.size() && pat[i].size() > 5 && pat[i].front() == '{' &&
-                      pat[i].ends_with("...}");
+    const bool rest = i + 1 == pat.size() && pat[i].size() > 3 && pat[i].front() == '{' &&
+                      pat[i].ends_with("*}");
     if (rest) {
       if (i >= text.size()) return std::nullopt;
       std::string joined;
@@ -87,7 +87,7 @@ std::optional<mapped_name> apply_rule(std::string_view full_name, const name_rul
         if (j > i) joined.push_back('.');
         joined.append(text[j]);
       }
-      caps.push_back({std::string(pat[i].substr(1, pat[i].size() - 5)), std::move(joined)});
+      caps.push_back({std::string(pat[i].substr(1, pat[i].size() - 3)), std::move(joined)});
       i = text.size();
       break;
     }
@@ -141,7 +141,7 @@ std::vector<name_rule> standard_rules() {
   return {
       // tdm spans (tdm/sim, tdm/dahdi): "tdm.span<N>.<what>".
       {"tdm.span{span}.rx.rejected.{reason}", "tdm_span_rx_rejected"},
-      {"tdm.span{span}.{what...}", "tdm_span_{what}"},
+      {"tdm.span{span}.{what*}", "tdm_span_{what}"},
       // The gateway's MGCP agent (docs/counters.md): per-verb commands and failure reasons.
       {"mgcp_agent.rx.refused_peer", ""},
       {"mgcp_agent.rx.malformed", ""},

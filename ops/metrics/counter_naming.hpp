@@ -7,7 +7,7 @@
 /// matches decides the family and the labels:
 ///
 /// - a pattern is dot-separated segments; a segment is a literal ("rx"), a capture ("{verb}"),
-///   or a literal prefix and a capture ("span{span}"); a last segment "{name...}" captures
+///   or a literal prefix and a capture ("span{span}"); a last segment "{name*}" captures
 ///   every remaining segment (joined with '.');
 /// - the family template is the family name without namespace and without `_total`; it may
 ///   use captures ("tdm_span_{what}"), which are then sanitized into the name; every capture

@@ -1,5 +1,6 @@
 #include "ops/metrics/http_server.hpp"
 
+#include <array>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -107,15 +108,36 @@ class session : public std::enable_shared_from_this<session> {
     stream_.expires_after(state_->config.timeout);
     bhttp::async_write(stream_, response_,
                        [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                         if (ec || !keep_alive || self->state_->stopped) return self->close();
+                         if (ec || self->state_->stopped) return self->close();
+                         if (!keep_alive) return self->drain_and_close();
                          self->read();
                        });
+  }
+
+  /// A lingering close: stop sending, then read and discard what the client still sends (up to
+  /// a bound, within the time-out), so that closing with unread bytes does not reset the
+  /// connection before the client has read our response.
+  void drain_and_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(state_->config.timeout);
+    drain(0);
+  }
+
+  void drain(std::size_t total) {
+    if (total > 1024 * 1024) return close();
+    stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this(), total](beast::error_code ec,
+                                                                                       std::size_t n) {
+      if (ec) return self->close();
+      self->drain(total + n);
+    });
   }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> response_;
+  std::array<char, 4096> scratch_{};
   std::shared_ptr<http_server::state> state_;
 };
 
