@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "callagent/ca_config.hpp"
+#include "callagent/call_agent.hpp"
+#include "common/manual_clock.hpp"
 
 namespace tandem::callagent {
 namespace {
@@ -99,6 +101,26 @@ TEST(ca_config, when_file_is_missing_or_broken_then_error_is_a_value) {
   const std::string e = errors_of("callagent = { routes = ( ; };");
   EXPECT_FALSE(e.empty());
   EXPECT_NE(errors_of("other = 1;").find("callagent"), std::string::npos);
+}
+
+TEST(ca_config, when_example_drives_a_call_agent_then_its_circuits_and_endpoints_are_built) {
+  struct null_transport final : mgcp_transport {
+    std::vector<std::string> sent;
+    void send(const mgcp::peer&, std::string_view d) override { sent.emplace_back(d); }
+  } transport;
+  auto cfg = load_ca_config_file((source_dir() / "etc/ca/route-advance.cfg").string());
+  ASSERT_TRUE(cfg);
+  manual_clock clock;
+  counter_set counters("ca");
+  recording_cdr_sink records;
+  call_agent ca(*cfg, clock, [] { return std::chrono::system_clock::time_point{}; }, transport, &records, counters);
+  EXPECT_EQ(ca.circuits().size(), 46u);
+  EXPECT_TRUE(ca.circuits().find_endpoint("edge", "ds/t1-2/23"));
+  ca.start();
+  clock.advance(std::chrono::milliseconds(1));
+  ASSERT_FALSE(transport.sent.empty());
+  EXPECT_NE(transport.sent[0].find("AUEP"), std::string::npos);
+  EXPECT_NE(transport.sent[0].find("*@edge.example.net"), std::string::npos);
 }
 
 }  // namespace
