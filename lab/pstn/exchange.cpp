@@ -274,6 +274,11 @@ struct exchange::impl {
     c.handle = e.call;
     unsigned channel = e.channel != 0 ? e.channel : free_channel(u);
     u.by_handle[e.call.value()] = c.id;
+    const bool usable = channel != 0 && u.layout.is_bearer(channel) && !u.busy.contains(channel);
+    if (usable) {
+      c.channel = channel;
+      u.busy[channel] = c.id;
+    }
     auto& rec = calls[c.id.value()] = std::move(c);
     add_event(rec, "setup");
     auto reject = [&](cause why) {
@@ -284,9 +289,7 @@ struct exchange::impl {
       schedule_pri_timer(u);
     };
     if (channel == 0 || !u.layout.is_bearer(channel)) return reject(cause::no_circuit_available);
-    if (u.busy.contains(channel)) return reject(cause::requested_channel_not_available);
-    rec.channel = channel;
-    u.busy[channel] = rec.id;
+    if (!usable) return reject(cause::requested_channel_not_available);  // Q.931 §5.2.3.1
     const subscriber_config* sub = nullptr;
     for (const auto& s : u.config.subscribers)
       if (s.number == rec.called) sub = &s;
