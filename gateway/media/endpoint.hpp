@@ -9,6 +9,13 @@
 ///               when k and they are confrnce, or always on a virtual endpoint (which has no
 ///               line); in netwloop, what k itself received.
 ///
+/// Signals (RFC 3660, docs/media.md "Signals"): a signal toward the line replaces what the
+/// line would hear; on a virtual endpoint (no line) it is sent to every connection instead.
+/// A signal on one connection (G/rbk@c, R/co1@c) replaces what that connection sends. While
+/// T/co1 or T/co2 plays, the 2010 Hz return tone heard on the line is reported once
+/// (`continuity_tone`). A connection in conttest answers a 1780 Hz go tone with 2010 Hz
+/// (dual-tone transponder) and otherwise loops the line back (single-tone test).
+///
 /// Threading: owned by the media thread; built (with every buffer) on the control thread.
 #include <cstdint>
 #include <memory>
@@ -18,6 +25,8 @@
 #include <vector>
 
 #include "gateway/media/connection.hpp"
+#include "gateway/media/media_event.hpp"
+#include "gateway/media/tone_player.hpp"
 #include "tdm/span.hpp"
 
 namespace tandem::gateway::media {
@@ -26,7 +35,8 @@ class endpoint {
 public:
     /// `slot`: position in the span's blocks, nullopt for a virtual endpoint.
     endpoint(std::string name, std::optional<unsigned> slot, tdm::companding_law law,
-             unsigned max_connections, unsigned tick_samples);
+             unsigned max_connections, unsigned tick_samples, endpoint_index index = {},
+             media_event_notifier* events = nullptr);
 
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
     [[nodiscard]] std::optional<unsigned> slot() const noexcept { return slot_; }
@@ -43,8 +53,20 @@ public:
     /// One tick. `rx`/`tx`: this endpoint's companded samples of the span block, or empty for
     /// a virtual endpoint.
     void tick(std::span<const std::uint8_t> rx, std::span<std::uint8_t> tx) noexcept;
+    /// Starts a signal toward the line (`on` = 0) or on connection `on`. `dtmf` queues `digit`.
+    void play(signal_tone t, char digit, connection_id on) noexcept;
+    /// Stops signal `t` (toward the line, or on connection `on`); `none` stops every signal.
+    void stop_signal(signal_tone t, connection_id on) noexcept;
+    /// EPCF (RFC 3435 §2.3.2): the law the timeslot is expanded and companded with.
+    void set_law(tdm::companding_law law) noexcept { law_ = law; }
+    [[nodiscard]] tdm::companding_law law() const noexcept { return law_; }
+    [[nodiscard]] signal_tone line_signal() const noexcept {
+        return line_loop_ ? signal_tone::loopback : line_tone_.current();
+    }
 
 private:
+    void run_continuity(bool has_line, bool conttest) noexcept;
+
     std::string name_;
     std::optional<unsigned> slot_;
     tdm::companding_law law_;
@@ -53,6 +75,22 @@ private:
     std::vector<std::int16_t> received_;  ///< tick samples per slot
     std::vector<bool> audible_;
     std::vector<std::int16_t> line_in_, line_out_, mix_;
+
+    // signals
+    endpoint_index index_{};
+    media_event_notifier* events_ = nullptr;
+    tone_player line_tone_;       ///< toward the line
+    tone_player net_tone_;        ///< toward one connection
+    connection_id net_target_{};  ///< its connection (0: none)
+    tone_player transponder_;     ///< 2010 Hz answer of a conttest connection to 1780 Hz
+    bool line_loop_ = false;      ///< T/lb on
+    std::vector<std::int16_t> line_buf_, net_buf_;
+    tone_detector return_tone_{2010.0};
+    tone_detector go_tone_{1780.0};
+    unsigned return_ticks_ = 0;   ///< consecutive ticks with 2010 Hz while co1/co2 plays
+    bool continuity_reported_ = false;
+    unsigned go_ticks_ = 0;       ///< consecutive ticks with 1780 Hz (transponder)
+    unsigned go_hangover_ = 0;    ///< ticks the transponder keeps answering after the go tone
 };
 
 }  // namespace tandem::gateway::media

@@ -49,13 +49,18 @@ media_engine::media_engine(const media_engine_config& c, rtp::port_allocator por
         for (unsigned n : l.bearers())
             endpoints_.push_back(std::make_unique<endpoint>(
                 fmt::format("ds/{}-{}/{}", kind, config_.span_number, n), l.position(n), l.law,
-                config_.max_connections_per_endpoint, config_.tick_samples));
+                config_.max_connections_per_endpoint, config_.tick_samples,
+                endpoint_index(static_cast<std::uint32_t>(endpoints_.size())),
+                static_cast<media_event_notifier*>(this)));
     }
     for (unsigned n = 1; n <= config_.virtual_endpoints; ++n)
         endpoints_.push_back(std::make_unique<endpoint>(
             fmt::format("rtp/{}", n), std::nullopt, tdm::companding_law::alaw,
-            config_.max_connections_per_endpoint, config_.tick_samples));
+            config_.max_connections_per_endpoint, config_.tick_samples,
+            endpoint_index(static_cast<std::uint32_t>(endpoints_.size())),
+            static_cast<media_event_notifier*>(this)));
     endpoint_load_.assign(endpoints_.size(), 0);
+    for (const auto& ep : endpoints_) laws_.push_back(ep->law());
 }
 
 media_engine::~media_engine() {
@@ -192,6 +197,52 @@ expected<connection_statistics, media_error> media_engine::statistics(connection
     return s;
 }
 
+expected<void, media_error> media_engine::play_signal(endpoint_index e, signal_tone t, char digit,
+                                                      std::optional<connection_id> on) {
+    collect();
+    if (e.value() >= endpoints_.size()) return make_unexpected(refuse("signal", media_error::unknown_endpoint));
+    if (on) {
+        auto it = records_.find(*on);
+        if (it == records_.end() || it->second.endpoint != e)
+            return make_unexpected(refuse("signal", media_error::unknown_connection));
+    }
+    command cmd;
+    cmd.what = command::kind::signal_start;
+    cmd.endpoint = e;
+    cmd.id = on.value_or(connection_id{});
+    cmd.tone = t;
+    cmd.digit = digit;
+    if (auto r = submit(cmd); !r) return make_unexpected(refuse("signal", r.error()));
+    counters_.get(fmt::format("signals.played.{}", to_string(t))).add();
+    return {};
+}
+
+expected<void, media_error> media_engine::stop_signal(endpoint_index e, signal_tone t,
+                                                      std::optional<connection_id> on) {
+    collect();
+    if (e.value() >= endpoints_.size()) return make_unexpected(refuse("signal", media_error::unknown_endpoint));
+    command cmd;
+    cmd.what = command::kind::signal_stop;
+    cmd.endpoint = e;
+    cmd.id = on.value_or(connection_id{});
+    cmd.tone = t;
+    if (auto r = submit(cmd); !r) return make_unexpected(refuse("signal", r.error()));
+    return {};
+}
+
+expected<void, media_error> media_engine::set_law(endpoint_index e, tdm::companding_law law) {
+    collect();
+    if (e.value() >= endpoints_.size()) return make_unexpected(refuse("law", media_error::unknown_endpoint));
+    command cmd;
+    cmd.what = command::kind::law;
+    cmd.endpoint = e;
+    cmd.law = law;
+    if (auto r = submit(cmd); !r) return make_unexpected(refuse("law", r.error()));
+    laws_[e.value()] = law;
+    counters_.get("law.applied").add();
+    return {};
+}
+
 std::optional<media_event> media_engine::next_event() { return events_.pop(); }
 
 void media_engine::collect() {
@@ -227,6 +278,15 @@ void media_engine::apply(command& cmd) noexcept {
         case command::kind::remove:
             cmd.conn = ep.detach(cmd.id);
             if (cmd.conn) cmd.conn->close();
+            break;
+        case command::kind::signal_start:
+            ep.play(cmd.tone, cmd.digit, cmd.id);
+            break;
+        case command::kind::signal_stop:
+            ep.stop_signal(cmd.tone, cmd.id);
+            break;
+        case command::kind::law:
+            ep.set_law(cmd.law);
             break;
         case command::kind::none:
             break;

@@ -29,6 +29,7 @@
 #include "gateway/media/endpoint.hpp"
 #include "gateway/media/media_event.hpp"
 #include "gateway/media/spsc_queue.hpp"
+#include "gateway/media/tone_plan.hpp"
 #include "gateway/rtp/port_allocator.hpp"
 #include "tdm/span.hpp"
 
@@ -85,6 +86,20 @@ public:
     expected<connection_statistics, media_error> delete_connection(connection_id id);
     /// AUCX / periodic reports. Errors: unknown_connection.
     [[nodiscard]] expected<connection_statistics, media_error> statistics(connection_id id) const;
+    /// A signal (RFC 3660, docs/media.md "Signals") starts at the next tick: toward the line,
+    /// or on connection `on` (which must be on the endpoint). `dtmf` queues `digit`.
+    /// Errors: unknown_endpoint, unknown_connection, queue_full.
+    expected<void, media_error> play_signal(endpoint_index e, signal_tone t, char digit = 0,
+                                            std::optional<connection_id> on = std::nullopt);
+    /// Stops signal `t` at the next tick (`none`: every signal of the endpoint).
+    /// Errors: unknown_endpoint, queue_full.
+    expected<void, media_error> stop_signal(endpoint_index e, signal_tone t,
+                                            std::optional<connection_id> on = std::nullopt);
+    /// EPCF: the timeslot is expanded and companded with `law` from the next tick.
+    /// Errors: unknown_endpoint, queue_full.
+    expected<void, media_error> set_law(endpoint_index e, tdm::companding_law law);
+    /// The law last set (or the span's), as the control side knows it.
+    [[nodiscard]] tdm::companding_law law(endpoint_index e) const { return laws_.at(e.value()); }
     /// The next event from the media thread.
     std::optional<media_event> next_event();
     /// Frees what the media thread retired and releases its ports. Call it regularly (an Asio
@@ -104,12 +119,15 @@ public:
 
 private:
     struct command {
-        enum class kind { none, add, modify, remove } what = kind::none;
+        enum class kind { none, add, modify, remove, signal_start, signal_stop, law } what = kind::none;
         endpoint_index endpoint{};
         connection_id id{};
         std::unique_ptr<connection> conn;
         connection_changes changes;
         std::unique_ptr<codec_pipeline> codec;
+        signal_tone tone = signal_tone::none;
+        char digit = 0;
+        tdm::companding_law law = tdm::companding_law::alaw;
     };
     struct record {
         endpoint_index endpoint{};
@@ -129,6 +147,7 @@ private:
     std::vector<std::unique_ptr<endpoint>> endpoints_;
     std::unordered_map<connection_id, record> records_;  ///< control thread
     std::vector<unsigned> endpoint_load_;                ///< connections per endpoint (control)
+    std::vector<tdm::companding_law> laws_;              ///< law per endpoint (control)
     std::uint32_t next_id_ = 1;
     std::size_t in_flight_ = 0;  ///< commands submitted and not yet collected back
     spsc_queue<command> commands_;

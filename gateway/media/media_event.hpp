@@ -17,6 +17,8 @@ enum class media_event_kind {
     answer_tone,   ///< V.25 2100 Hz with phase reversals: echo canceller disabled (fax/modem)
     rtp_timeout,   ///< nothing received for the connection's RTP timeout
     rtp_resumed,   ///< packets arrive again after an RTP timeout
+    continuity_tone,  ///< the 2010 Hz continuity tone came back while T/co1 or T/co2 played
+                      ///< (RFC 3660 §2.3 T/co1, T/co2 as events)
 };
 
 struct media_event {
