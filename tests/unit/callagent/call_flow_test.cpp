@@ -407,5 +407,37 @@ TEST_F(call_flow, when_network_setup_only_prefers_the_channel_then_our_call_keep
   EXPECT_EQ(h.ca->active_calls(), 2u);
 }
 
+TEST_F(call_flow, when_originating_gateway_stops_answering_mid_setup_then_caller_is_cleared) {
+  h.gw("mgw1").answering = false;
+  const auto a_ref = h.call_from_a(1, "02015551234");
+  h.run(std::chrono::seconds(60));
+  ASSERT_EQ(h.link("mgw1").of("DISCONNECT", a_ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw1").of("DISCONNECT", a_ref)[0].cause, 38);
+  EXPECT_EQ(h.gw("mgw2").count(verb::crcx), 0u);
+  EXPECT_EQ(h.ca->state_of("mgw1"), gateway_state::disconnected);
+  EXPECT_EQ(h.ca->active_calls(), 0u);
+  EXPECT_EQ(h.ca->q931_refs(), 0u);
+  EXPECT_EQ(h.ca->pending_mgcp(), 0u);
+  EXPECT_EQ(h.records.records.at(0).released_by, released_by::gateway);
+}
+
+TEST_F(call_flow, when_far_gateway_restarts_while_its_crcx_is_in_flight_then_nothing_leaks) {
+  // 1 ms each way: the far CRCX leaves at +2 ms and its answer is back at +4 ms. The RSIP
+  // sent at +2 ms arrives at +3 ms, between the two.
+  const auto a_ref = h.link("mgw1").incoming(1, "02015551234", "0100111");
+  h.run_ms(2);
+  h.gw("mgw2").send_rsip("*", mgcp::restart_method_kind::restart);
+  h.run_ms(20);
+  ASSERT_EQ(h.gw("mgw2").count(verb::crcx), 1u);
+  ASSERT_EQ(h.link("mgw1").of("DISCONNECT", a_ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw1").of("DISCONNECT", a_ref)[0].cause, 41);
+  EXPECT_EQ(h.link("mgw2").of("SETUP").size(), 0u);
+  // The connection the late CRCX answer created is deleted, not forgotten.
+  EXPECT_EQ(h.gw("mgw2").count(verb::dlcx), 1u);
+  h.run(std::chrono::seconds(1));
+  h.expect_nothing_left();
+  EXPECT_EQ(h.ca->state_of("mgw2"), gateway_state::in_service);
+}
+
 }  // namespace
 }  // namespace tandem::callagent::test
