@@ -74,7 +74,15 @@ class back_to_back : public ::testing::Test {
     ns.los_hold = 500ms;
     ns.subscribers = {subscriber("2001", subscriber_behaviour::answer, 20ms),
                       subscriber("2002", subscriber_behaviour::busy),
-                      subscriber("2003", subscriber_behaviour::manual)};
+                      subscriber("2003", subscriber_behaviour::manual),
+                      subscriber("2004", subscriber_behaviour::reject),
+                      subscriber("2006", subscriber_behaviour::no_answer),
+                      subscriber("2007", subscriber_behaviour::answer)};
+    ns.subscribers[3].cause = 21;
+    ns.subscribers[4].no_answer_after = 200ms;
+    ns.subscribers[5].media = answer_media::tone;
+    ns.subscribers[5].tone_hz = 425;
+    ns.subscribers[5].tone_dbm0 = -13;
     net_cfg.spans = {ns};
     net_cfg.media = {{"greeting", greeting}};
 
@@ -322,6 +330,38 @@ TEST_F(back_to_back, when_the_subscriber_is_busy_then_the_caller_gets_cause_17) 
   ASSERT_TRUE(id.has_value());
   ASSERT_TRUE(run_until([&] { return state(*net_, *id) == call_state::released; }));
   EXPECT_EQ(*net_->call(*id)->cause, cause::user_busy);
+}
+
+TEST_F(back_to_back, when_the_subscriber_rejects_then_the_caller_gets_its_configured_cause) {
+  auto id = cpe_->place_call(1, "2004", "1001");
+  ASSERT_TRUE(id.has_value());
+  ASSERT_TRUE(run_until([&] { return state(*cpe_, *id) == call_state::released; }));
+  EXPECT_EQ(*cpe_->call(*id)->cause, cause::call_rejected);
+}
+
+TEST_F(back_to_back, when_nobody_answers_then_the_call_rings_and_clears_with_cause_19) {
+  auto id = cpe_->place_call(1, "2006", "1001");
+  ASSERT_TRUE(id.has_value());
+  ASSERT_TRUE(run_until([&] { return state(*cpe_, *id) == call_state::released; }));
+  EXPECT_EQ(*cpe_->call(*id)->cause, cause::no_answer);
+  EXPECT_EQ(cpe_events_.names(id->value()),
+            (std::vector<std::string>{"setup", "proceeding", "alerting", "disconnect", "release"}));
+}
+
+TEST_F(back_to_back, when_a_tone_subscriber_answers_then_the_caller_hears_its_tone) {
+  auto a = measure_cleanly([&]() -> std::optional<audio_report> {
+    auto id = cpe_->place_call(1, "2007", "1001");
+    if (!id || !run_until([&] { return state(*cpe_, *id) == call_state::active; })) return std::nullopt;
+    std::optional<audio_report> r;
+    run_until([&] {
+      r = *cpe_->audio(*id, "", std::nullopt);
+      return !r->tones.empty() && r->tones.back().duration_ms >= 200;
+    }, 5s, 50ms);
+    return r;
+  });
+  ASSERT_TRUE(a && !a->tones.empty());
+  EXPECT_NEAR(a->tones.back().frequency_hz, 425, 3);
+  EXPECT_NEAR(a->tones.back().level_dbm0, -13, 0.5);
 }
 
 TEST_F(back_to_back, when_the_number_is_unallocated_then_the_caller_gets_cause_1) {
