@@ -7,6 +7,7 @@
 
 #include "callagent/number_rule.hpp"
 #include "common/config/reader.hpp"
+#include "proto/mgcp/endpoint_name.hpp"
 
 namespace tandem::callagent {
 
@@ -23,8 +24,10 @@ gateway_config load_gateway(const node& n) {
   gateway_config g;
   g.name = n.require_string("name").value_or("");
   g.address = n.get_string("address", g.address);
+  if (g.address.empty()) n.error("address", "empty (an IP address or a host name)");
   g.port = static_cast<std::uint16_t>(n.get_int("port", g.port, 1, 65535));
   g.domain = n.get_string("domain", g.name);
+  if (!mgcp::parse_domain_name(g.domain)) n.error("domain", "not a valid MGCP domain name (RFC 3435 §2.1.1)");
   g.endpoint_pattern = n.get_string("endpoint_pattern", g.endpoint_pattern);
   if (g.endpoint_pattern.find("{channel}") == std::string::npos)
     n.error("endpoint_pattern", "must contain {channel}");
@@ -139,6 +142,9 @@ expected<ca_config, config_errors> load(config::document& doc) {
   c.check_known({"notified_entity", "mgcp_port", "cdr", "timers", "gateways", "trunk_groups",
                  "normalise", "routes"});
   cfg.notified_entity = c.get_string("notified_entity", cfg.notified_entity);
+  // RFC 3435 §3.2.2 NotifiedEntity: [local@]domain[:port].
+  if (!mgcp::parse_notified_entity(cfg.notified_entity))
+    c.error("notified_entity", "expected [name@]host[:port], e.g. \"ca@127.0.0.1:2727\"");
   cfg.mgcp_port = static_cast<std::uint16_t>(c.get_int("mgcp_port", cfg.mgcp_port, 1, 65535));
   if (auto cdr = c.group("cdr")) {
     cdr->check_known({"path", "fsync"});

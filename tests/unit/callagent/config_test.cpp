@@ -81,6 +81,16 @@ TEST(ca_config, when_names_do_not_resolve_then_cross_field_errors_name_them) {
   EXPECT_NE(e.find("callagent.routes.[0].codecs.[0]: unknown codec \"OPUS\""), std::string::npos) << e;
 }
 
+TEST(ca_config, when_addresses_are_malformed_then_they_are_reported) {
+  const std::string e = errors_of(R"(callagent = {
+  notified_entity = "ca@@x";
+  gateways = ( { name = "g"; address = ""; domain = "bad domain"; } );
+};)");
+  EXPECT_NE(e.find("callagent.notified_entity"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.gateways.[0].address"), std::string::npos) << e;
+  EXPECT_NE(e.find("callagent.gateways.[0].domain"), std::string::npos) << e;
+}
+
 TEST(ca_config, when_setting_name_is_misspelt_then_it_is_reported) {
   const std::string e = errors_of(R"(callagent = { gatways = (); };)");
   EXPECT_NE(e.find("gatways"), std::string::npos) << e;
