@@ -133,8 +133,11 @@ void call_agent::on_setup(link_port& port, const q931_setup& s) {
   }
   if (circuits_.at(*ci).state == circuit_state::busy) {
     call* owner = find(circuits_.at(*ci).owner);
+    // Our attempt yields whether its SETUP is out (glare on the wire) or not yet (the channel
+    // is only reserved while its connection is being made).
     if (owner != nullptr && owner->term && owner->legs[*owner->term].circuit == *ci &&
-        owner->legs[*owner->term].state == leg_state::outgoing) {
+        (owner->legs[*owner->term].state == leg_state::outgoing ||
+         owner->legs[*owner->term].state == leg_state::idle)) {
       handle_glare(*owner, *owner->term);
     } else {
       return reject_setup(port, s.ref, cause::requested_channel_not_available, "setup.channel_busy");

@@ -439,5 +439,26 @@ TEST_F(call_flow, when_far_gateway_restarts_while_its_crcx_is_in_flight_then_not
   EXPECT_EQ(h.ca->state_of("mgw2"), gateway_state::in_service);
 }
 
+TEST_F(call_flow, when_network_takes_a_channel_we_only_reserved_then_our_attempt_moves) {
+  // The far CRCX on mgw2 channel 1 leaves at +2 ms; the network's SETUP for channel 1 comes
+  // at +3 ms, before our SETUP went out.
+  const auto a_ref = h.link("mgw1").incoming(1, "02015551234", "0100111");
+  h.run_ms(3);
+  EXPECT_EQ(h.link("mgw2").of("SETUP").size(), 0u);
+  auto in_ref = h.link("mgw2").incoming(1, "01009999", "2020");
+  h.run_ms(20);
+  EXPECT_EQ(h.counters.value("calls.glare"), 1u);
+  ASSERT_EQ(h.link("mgw2").of("CALL PROCEEDING", in_ref).size(), 1u);
+  EXPECT_EQ(h.link("mgw2").of("CALL PROCEEDING", in_ref)[0].channel, 1u);
+  ASSERT_EQ(h.link("mgw2").of("SETUP").size(), 1u);
+  EXPECT_EQ(h.link("mgw2").last_setup().channel, 2u);
+  // The connection made on channel 1 for our attempt was deleted when its answer came.
+  EXPECT_EQ(h.gw("mgw2").sent(verb::dlcx, "ds/e1-1/1").size(), 1u);
+  h.link("mgw1").network().on_disconnect(a_ref, cause::normal_clearing);
+  h.link("mgw2").network().on_disconnect(in_ref, cause::normal_clearing);
+  h.run_ms(20);
+  h.expect_nothing_left();
+}
+
 }  // namespace
 }  // namespace tandem::callagent::test
