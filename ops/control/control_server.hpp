@@ -27,7 +27,7 @@ namespace tandem::ops::control {
 
 /// The `control` group of a daemon's configuration.
 struct control_server_config {
-  std::string path;                 ///< e.g. /run/tandem-mgw/control.sock
+  std::string path;                 ///< e.g. /run/tandem/mgw.ctl
   std::size_t max_line = 64 * 1024;
   std::size_t max_clients = 16;
   unsigned mode = 0660;             ///< permissions of the socket file (owner and group)

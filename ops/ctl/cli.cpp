@@ -20,7 +20,7 @@ constexpr std::string_view usage_text =
     "\n"
     "Sends COMMAND to a Tandem daemon over its control socket and prints the result.\n"
     "  -s, --socket PATH   control socket (default: $TANDEM_CTL_SOCKET, else the daemon's)\n"
-    "  -d, --daemon NAME   daemon whose default socket to use: /run/tandem-NAME/control.sock\n"
+    "  -d, --daemon NAME   daemon whose default socket to use: /run/tandem/NAME.ctl\n"
     "                      (default: mgw)\n"
     "      --json          print the raw JSON response (for scripts)\n"
     "  -t, --timeout SEC   how long to wait for the answer (default 10)\n"
@@ -33,7 +33,7 @@ int code(exit_code c) { return static_cast<int>(c); }
 }  // namespace
 
 std::string default_socket_for(std::string_view daemon) {
-  return "/run/tandem-" + std::string(daemon) + "/control.sock";
+  return "/run/tandem/" + std::string(daemon) + ".ctl";
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const std::string& env_socket) {

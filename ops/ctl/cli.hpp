@@ -18,7 +18,7 @@ enum class exit_code : int {
   no_response = 5,     ///< time-out, or a response that is not a valid protocol line
 };
 
-/// The socket a daemon short name maps to: "mgw" -> "/run/tandem-mgw/control.sock".
+/// The socket a daemon short name maps to: "mgw" -> "/run/tandem/mgw.ctl".
 [[nodiscard]] std::string default_socket_for(std::string_view daemon);
 
 /// Runs tandem-ctl with `args` (without the program name), printing to `out` and `err`.

@@ -214,7 +214,7 @@ TEST(ctl, when_no_daemon_listens_then_exit_4) {
 }
 
 TEST(ctl, when_daemon_is_named_then_its_default_socket_is_used) {
-  EXPECT_EQ(tandem::ops::ctl::default_socket_for("ca"), "/run/tandem-ca/control.sock");
+  EXPECT_EQ(tandem::ops::ctl::default_socket_for("ca"), "/run/tandem/ca.ctl");
   std::ostringstream out, err;
   EXPECT_EQ(tandem::ops::ctl::run({"--help"}, out, err), 0);
   EXPECT_NE(out.str().find("usage: tandem-ctl"), std::string::npos);
