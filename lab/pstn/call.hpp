@@ -47,6 +47,9 @@ struct call_record {
   std::optional<q931::cause> cause;
   std::chrono::steady_clock::time_point started{};
   q931::call_handle handle{};
+  /// Whether the B-channel's media ran for this call (from CONNECT); before that the channel
+  /// still holds the previous call's results.
+  bool media_started = false;
   /// Media results frozen when the call ended (the channel is reused afterwards).
   std::optional<media::channel_report> final_media;
   /// Set when the last thing played was the delay marker.

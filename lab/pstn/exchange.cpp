@@ -154,12 +154,12 @@ struct exchange::impl {
 
   // ---- call life ----
   void start_media(call_record& c) {
-    if (auto* m = media_of(c)) m->start_call();
+    if (auto* m = media_of(c)) c.media_started = m->start_call();
   }
   void end_call(span_unit& u, call_record& c, cause why) {
     if (!c.cause) c.cause = why;
     c.state = call_state::released;
-    if (auto* m = media_of(c)) {
+    if (auto* m = media_of(c); m != nullptr && c.media_started) {
       c.final_media = m->snapshot();
       m->stop_call();
     }
@@ -535,9 +535,9 @@ expected<audio_report, std::string> exchange::audio(call_id id, const std::strin
     if (it == d.media_files.end()) return make_unexpected(fmt::format("unknown media \"{}\"", reference));
     ref = &it->second;
   }
-  media::channel_report m;
+  media::channel_report m;  // empty for a call whose media never ran
   if (c->final_media) m = *c->final_media;
-  else if (auto* ch = d.media_of(*c)) m = ch->snapshot();
+  else if (auto* ch = d.media_of(*c); ch != nullptr && c->media_started) m = ch->snapshot();
   audio_report r;
   r.digits = m.digits;
   r.tones = media::find_tones(m.recording);

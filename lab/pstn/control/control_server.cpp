@@ -26,6 +26,7 @@ struct client : std::enable_shared_from_this<client> {
   std::function<std::string(std::string_view)> handle;
   std::function<void(client*)> on_close;
   bool closed = false;
+  bool close_when_written = false;  // after an error that ends the connection
 
   client(tcp::socket s, std::function<std::string(std::string_view)> h, std::function<void(client*)> c)
       : socket(std::move(s)), handle(std::move(h)), on_close(std::move(c)) {}
@@ -42,8 +43,8 @@ struct client : std::enable_shared_from_this<client> {
   void on_read(const boost::system::error_code& ec, std::size_t n) {
     if (closed) return;
     if (ec == asio::error::not_found) {  // the buffer filled without a newline
-      send(protocol::line_too_long());
-      return close();
+      close_when_written = true;           // answer, then hang up: the stream is out of step
+      return send(protocol::line_too_long());
     }
     if (ec) return close();
     std::string line(asio::buffers_begin(input.data()), asio::buffers_begin(input.data()) + static_cast<std::ptrdiff_t>(n));
@@ -67,6 +68,7 @@ struct client : std::enable_shared_from_this<client> {
                         if (ec || self->closed) return self->close();
                         self->output.pop_front();
                         if (!self->output.empty()) self->write();
+                        else if (self->close_when_written) self->close();
                       });
   }
 
