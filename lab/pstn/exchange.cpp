@@ -217,8 +217,9 @@ struct exchange::impl {
         return;
       case event_kind::link_down:
         notifier.on_span_event(u.config.number, "link_down", "");
-        // Q.931 §5.8.9 asks for T309 before clearing active calls; the simulator clears at
-        // once, with cause 41, so that tests see the outcome without waiting.
+        // Q.931 §5.8.9 clears calls that are not active at once, but keeps active ones for
+        // T309 (then cause 27). The simulator clears every call at once with cause 41
+        // (temporary failure), so that fault tests see the outcome without a 90 s wait.
         u.link->drop_all_calls(cause::temporary_failure);
         return;
       case event_kind::setup:
