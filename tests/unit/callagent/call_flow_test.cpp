@@ -460,5 +460,41 @@ TEST_F(call_flow, when_network_takes_a_channel_we_only_reserved_then_our_attempt
   h.expect_nothing_left();
 }
 
+TEST_F(call_flow, when_many_calls_run_back_to_back_then_every_one_is_recorded_and_nothing_leaks) {
+  // 500 answered calls, four at a time (one per channel), both directions and both clearing
+  // sides: the circuits, references and connections all come back every time.
+  constexpr int rounds = 125;
+  for (int round = 0; round < rounds; ++round) {
+    std::vector<std::pair<q931_call_ref, q931_call_ref>> calls;
+    for (unsigned ch = 1; ch <= 4; ++ch) {
+      const bool from_a = (round + ch) % 2 == 0;
+      auto& in = h.link(from_a ? "mgw1" : "mgw2");
+      auto& out = h.link(from_a ? "mgw2" : "mgw1");
+      const auto ref = in.incoming(0, from_a ? "02015550000" : "01005550000", "1");
+      h.run_ms(10);
+      const auto far = out.last_setup().ref;
+      out.network().on_alerting(far);
+      out.network().on_connect(far);
+      calls.emplace_back(ref, far);
+      h.run_ms(5);
+    }
+    EXPECT_EQ(h.ca->circuits().count(circuit_state::busy), 8u);
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      const bool from_a = (round + i + 1) % 2 == 0;
+      if (i % 2 == 0)
+        h.link(from_a ? "mgw1" : "mgw2").network().on_disconnect(calls[i].first, cause::normal_clearing);
+      else
+        h.link(from_a ? "mgw2" : "mgw1").network().on_disconnect(calls[i].second, cause::normal_clearing);
+    }
+    h.run_ms(20);
+  }
+  h.expect_nothing_left();
+  EXPECT_EQ(h.records.records.size(), static_cast<std::size_t>(rounds * 4));
+  EXPECT_EQ(h.counters.value("calls.answered"), static_cast<std::uint64_t>(rounds * 4));
+  EXPECT_EQ(h.counters.value("leg.illegal_event"), 0u);
+  EXPECT_EQ(h.counters.value("q931.unknown_ref"), 0u);
+  EXPECT_EQ(h.counters.value("mgcp.timeouts"), 0u);
+}
+
 }  // namespace
 }  // namespace tandem::callagent::test
