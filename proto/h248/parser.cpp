@@ -58,7 +58,6 @@ bool is_wsp_or_comment(char c) { return c == ' ' || c == '\t' || c == '\r' || c 
 /// Annex B ammParameter, auditReturnParameter, notifyRequest, serviceChangeRequest...: which
 /// descriptors each command (or its reply) may carry.
 bool legal(token d, command_kind k, bool reply) {
-  const bool amm = k == command_kind::add || k == command_kind::modify || k == command_kind::move;
   if (!reply) {
     switch (k) {
       case command_kind::add:
@@ -78,7 +77,6 @@ bool legal(token d, command_kind k, bool reply) {
     }
     return false;
   }
-  (void)amm;
   switch (k) {
     case command_kind::notify: return d == token::error;
     case command_kind::service_change: return d == token::services || d == token::error;
@@ -130,7 +128,6 @@ expected<message, parse_error> parser_impl::run() {
     return make_unexpected(*error_);
   }
   lwsp();
-  const std::size_t body_at = pos_;
   const std::size_t save = pos_;
   if (word_token(w) == token::error) {
     if (!error(m.error.emplace())) return make_unexpected(*error_);
@@ -143,7 +140,6 @@ expected<message, parse_error> parser_impl::run() {
     fail(error_code::syntax_error_in_message, "text after the end of the message");
     return make_unexpected(*error_);
   }
-  (void)body_at;
   return m;
 }
 
@@ -315,12 +311,12 @@ bool parser_impl::action_request(h248::action_request& out) {
     c.kind = *kind;
     c.optional = optional;
     c.wildcard_reply = wildcard;
-    TRY(command_request(c, w, at));
+    TRY(command_request(c));
   } while (accept(','));
   return expect('}', "'}' expected after the commands");
 }
 
-bool parser_impl::command_request(h248::command_request& out, std::string_view, std::size_t) {
+bool parser_impl::command_request(h248::command_request& out) {
   level_scope scope(*this, error_code::syntax_error_in_command);
   TRY(expect('=', "'=' expected after the command"));
   TRY(termination(out.termination));

@@ -280,7 +280,6 @@ bool parser_impl::events(events_descriptor& out, bool second_level) {
 bool parser_impl::requested_event(h248::requested_event& out, bool second_level) {
   TRY(pkgd_name(out.name));
   if (!accept('{')) return true;
-  bool others = false;
   do {
     const item_name n = read_item(*this);
     if (n.word.empty()) return syntax("event parameter expected");
@@ -333,10 +332,8 @@ bool parser_impl::requested_event(h248::requested_event& out, bool second_level)
       p.name = std::string(n.word);
       TRY(parm_value(p.value));
       out.parameters.push_back(std::move(p));
-      others = true;
     }
   } while (accept(','));
-  (void)others;
   return expect('}', "'}' expected after event parameters");
 }
 

@@ -94,7 +94,7 @@ class parser_impl {
   bool action_request(h248::action_request& out);
   bool action_reply(h248::action_reply& out);
   bool context_property(token t, std::size_t at, context_properties& out, bool request);
-  bool command_request(h248::command_request& out, std::string_view w, std::size_t at);
+  bool command_request(h248::command_request& out);
   bool command_reply(h248::command_reply& out, command_kind kind);
   bool descriptors(descriptor_set& out, command_kind kind, bool reply);
 
