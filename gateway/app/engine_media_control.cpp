@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "common/log.hpp"
+#include "gateway/mgcp/packages.hpp"
+#include "proto/mgcp/detail/text.hpp"
 
 namespace tandem::gateway::app {
 
@@ -45,6 +47,54 @@ m::connection_parameters parameters_of(const media::connection_statistics& s) {
   p.jitter_ms = s.jitter_ms;
   p.latency_ms = s.latency_ms;
   return p;
+}
+
+/// The tone of an RFC 3660 signal (none: not one the media plane plays).
+media::signal_tone tone_of(const m::event_name& n) {
+  using media::signal_tone;
+  using m::detail::iequals;
+  const auto& p = n.package;
+  const auto& e = n.event;
+  const bool any = p.empty();
+  if (any || iequals(p, "G")) {
+    if (iequals(e, "rt") || iequals(e, "rbk")) return signal_tone::ringback;
+    if (iequals(e, "cf")) return signal_tone::confirmation;
+    if (iequals(e, "cg")) return signal_tone::congestion;
+    if (iequals(e, "it")) return signal_tone::intercept;
+    if (iequals(e, "pt")) return signal_tone::preemption;
+  }
+  if ((any || iequals(p, "D")) && e.size() == 1 && std::string_view("0123456789*#ABCDabcd").find(e[0]) != std::string_view::npos)
+    return signal_tone::dtmf;
+  if (any || iequals(p, "T") || iequals(p, "R")) {
+    if (iequals(e, "co1")) return signal_tone::continuity;
+    if (iequals(e, "co2")) return signal_tone::continuity_go;
+  }
+  if (any || iequals(p, "T")) {
+    if (iequals(e, "bz")) return signal_tone::busy;
+    if (iequals(e, "ro")) return signal_tone::reorder;
+    if (iequals(e, "lb")) return signal_tone::loopback;
+    if (iequals(e, "qt")) return signal_tone::quiet;
+    if (iequals(e, "om")) return signal_tone::milliwatt_old;
+    if (iequals(e, "nm")) return signal_tone::milliwatt_new;
+    if (iequals(e, "tl")) return signal_tone::test_line;
+    if (iequals(e, "zz")) return signal_tone::no_circuit;
+  }
+  return signal_tone::none;
+}
+
+/// The package of a signal, resolving an unqualified name as the agent does (G, D, T, R).
+std::string package_of(const m::signal_request& s) {
+  if (!s.name.package.empty()) return s.name.package;
+  auto r = mgcp::resolve(s.name, true);
+  return r && r->pkg != nullptr ? std::string(r->pkg->name) : std::string("G");
+}
+
+/// "G/rt", for of() and logs.
+std::string signal_name(const m::signal_request& s) { return package_of(s) + "/" + s.name.event; }
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(m::detail::to_lower(c));
+  return s;
 }
 
 }  // namespace
@@ -140,27 +190,83 @@ m::connection_parameters engine_media_control::statistics(const connection_key& 
   return stats ? parameters_of(*stats) : m::connection_parameters{};
 }
 
-void engine_media_control::set_bearer_encoding(const mgcp::endpoint_address& e, m::bearer_encoding) {
-  // The engines fix each timeslot's law from the span type when they start.
-  counters_.get("bearer.unsupported").add();
-  log::get("media")->info("{}: EPCF law change recorded but not applied (law follows the span type)", e.local_name());
+void engine_media_control::set_bearer_encoding(const mgcp::endpoint_address& e, m::bearer_encoding law) {
+  auto where = locate(e);
+  const auto l = law == m::bearer_encoding::mu_law ? tdm::companding_law::ulaw : tdm::companding_law::alaw;
+  if (!where || !where->first->set_law(where->second, l)) {
+    counters_.get("bearer.failed").add();
+    log::get("media")->warn("{}: EPCF law not applied (endpoint unknown or media queue full)", e.local_name());
+    return;
+  }
+  counters_.get("bearer.applied").add();
+}
+
+std::optional<media::connection_id> engine_media_control::media_id(const mgcp::endpoint_address& e,
+                                                                   const std::string& id) const {
+  auto it = connections_.find(connection_key{e, m::connection_id{id}});
+  if (it == connections_.end()) return std::nullopt;
+  return it->second.id;
+}
+
+void engine_media_control::signal_failed(const mgcp::endpoint_address& e, const m::signal_request& s) {
+  counters_.get("signals.failed").add();
+  log::get("media")->warn("{}: signal {} not played: the media plane refused it", e.local_name(), signal_name(s));
+  // RFC 3660: "of" (operation failure) of the signal's package, naming the signal.
+  m::observed_event of;
+  of.name.package = package_of(s);
+  of.name.event = "of";
+  of.parameters.push_back({"", signal_name(s)});
+  failed_.emplace_back(e, std::move(of));
 }
 
 void engine_media_control::start_signal(const mgcp::endpoint_address& e, const m::signal_request& s,
-                                        const std::optional<m::connection_id>&) {
-  counters_.get("signals.unsupported").add();
-  log::get("media")->info("{}: signal {}/{} not played: the media plane has no tone generator yet", e.local_name(),
-                          s.name.package, s.name.event);
+                                        const std::optional<m::connection_id>& on) {
+  const auto tone = tone_of(s.name);
+  if (tone == media::signal_tone::none) {
+    counters_.get("signals.unsupported").add();
+    log::get("media")->info("{}: signal {} is not one the media plane plays", e.local_name(), signal_name(s));
+    return;
+  }
+  auto where = locate(e);
+  std::optional<media::connection_id> target;
+  if (on) target = media_id(e, on->value());
+  if (!where || (on && !target)) return signal_failed(e, s);
+  const char digit = tone == media::signal_tone::dtmf ? static_cast<char>(m::detail::to_upper(s.name.event[0])) : 0;
+  if (!where->first->play_signal(where->second, tone, digit, target)) return signal_failed(e, s);
+  if (tone == media::signal_tone::continuity || tone == media::signal_tone::continuity_go)
+    continuity_[e] = lower(s.name.event);
+  counters_.get(tone == media::signal_tone::dtmf
+                    ? std::string("signals.played.d_digit")
+                    : fmt::format("signals.played.{}_{}", lower(package_of(s)), lower(s.name.event)))
+      .add();
 }
 
-void engine_media_control::stop_signal(const mgcp::endpoint_address&, const m::signal_request&) {}
-void engine_media_control::stop_signals(const mgcp::endpoint_address&) {}
+void engine_media_control::stop_signal(const mgcp::endpoint_address& e, const m::signal_request& s) {
+  const auto tone = tone_of(s.name);
+  auto where = locate(e);
+  if (tone == media::signal_tone::none || !where) return;
+  std::optional<media::connection_id> target;
+  if (!s.name.connection.empty() && s.name.connection != "*") {
+    target = media_id(e, s.name.connection);
+    if (!target) return;  // the connection is gone, and its signal with it
+  }
+  if (!where->first->stop_signal(where->second, tone, target)) counters_.get("signals.stop_failed").add();
+}
+
+void engine_media_control::stop_signals(const mgcp::endpoint_address& e) {
+  auto where = locate(e);
+  if (!where) return;
+  if (!where->first->stop_signal(where->second, media::signal_tone::none)) counters_.get("signals.stop_failed").add();
+}
 
 void engine_media_control::set_detection(const mgcp::endpoint_address&, const std::vector<m::event_name>&) {
   // The engines always detect DTMF and the answer tone; the agent filters what was requested.
 }
 
 void engine_media_control::poll(mgcp::media_event_handler& handler) {
+  auto failed = std::move(failed_);
+  failed_.clear();
+  for (const auto& [address, of] : failed) handler.on_media_event(address, of);
   for (auto* engine : engines_) {
     engine->collect();
     while (auto ev = engine->next_event()) {
@@ -177,6 +283,14 @@ void engine_media_control::poll(mgcp::media_event_handler& handler) {
           o.name.package = "G";
           o.name.event = "ft";
           break;
+        case media::media_event_kind::continuity_tone: {
+          // RFC 3660 §2.3: the continuity tone came back (T/co1 looped, or the T/co2
+          // transponder's 2010 Hz), named after the test that is running.
+          o.name.package = "T";
+          auto c = continuity_.find(*address);
+          o.name.event = c != continuity_.end() ? c->second : "co1";
+          break;
+        }
         case media::media_event_kind::rtp_timeout:
         case media::media_event_kind::rtp_resumed: {
           o.name.package = "R";

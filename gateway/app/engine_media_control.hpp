@@ -4,10 +4,11 @@
 /// strings) to the engines' numeric ones, the negotiated codecs to codec factories, and the
 /// engines' events (DTMF, answer tone, RTP timeout) back to MGCP observed events.
 ///
-/// What the media plane cannot do yet is said, not faked: signals (tones, digits played to
-/// the line) and changing an endpoint's law after start are counted (`signals.unsupported`,
-/// `bearer.unsupported` in the `mgw_media` counters) and logged; the agent still answers
-/// the call agent as RFC 3435 asks. A Z2 pair is bridged through RTP over the loopback
+/// Signals (RFC 3660 G, D, T, R) are played by the engines (docs/media.md "Signals"): each
+/// one started is counted (`signals.played.<pkg>_<name>`, digits `signals.played.d_digit`);
+/// one the engine cannot take (queue full, connection gone) is counted (`signals.failed`) and
+/// reported to the agent as `<pkg>/of(<pkg>/<name>)` at the next poll. EPCF's law is applied
+/// to the timeslot (`bearer.applied`). A Z2 pair is bridged through RTP over the loopback
 /// address (each half's remote is the other's port).
 ///
 /// Threads: the control-plane thread only (the engines' control side).
@@ -53,12 +54,20 @@ class engine_media_control final : public mgcp::media_control {
   };
   std::optional<std::pair<media::media_engine*, media::endpoint_index>> locate(const mgcp::endpoint_address& e) const;
   std::optional<media::connection_params> params_of(const mgcp::media_settings& s) const;
+  /// The engine's id of the agent's connection `id` on `e`.
+  std::optional<media::connection_id> media_id(const mgcp::endpoint_address& e, const std::string& id) const;
+  /// Reports `<pkg>/of(<pkg>/<name>)` for a signal the media plane could not play.
+  void signal_failed(const mgcp::endpoint_address& e, const tandem::mgcp::signal_request& s);
 
   std::vector<media::media_engine*> engines_;
   const codecs::registry& codecs_;
   std::string local_address_;
   counter_set& counters_;
   std::map<mgcp::connection_key, placed> connections_;
+  /// Continuity signal last started per endpoint ("co1" or "co2"): names the return tone.
+  std::map<mgcp::endpoint_address, std::string> continuity_;
+  /// Signals that failed, reported at the next poll.
+  std::vector<std::pair<mgcp::endpoint_address, tandem::mgcp::observed_event>> failed_;
 };
 
 }  // namespace tandem::gateway::app

@@ -107,7 +107,11 @@ m::response agent::auep(const m::command& cmd) {
       // Trunk endpoints keep no event state (no hook, no line state): an empty ES:.
       case code::event_states: p.event_states = std::vector<m::observed_event>{}; break;
       case code::bearer_information:
-        if (e.address.is_bearer()) p.bearer = m::bearer_information{e.bearer.value_or(m::bearer_encoding::a_law), {}};
+        if (e.address.is_bearer()) {
+          // Until EPCF says otherwise, the span's own law: A-law on E1, µ-law on T1 (G.711).
+          const auto law = e.address.kind == endpoint_kind::t1 ? m::bearer_encoding::mu_law : m::bearer_encoding::a_law;
+          p.bearer = m::bearer_information{e.bearer.value_or(law), {}};
+        }
         break;
       case code::restart_method: p.restart = e.last_restart; break;
       case code::restart_delay: p.restart_delay_s = e.last_restart_delay_s; break;

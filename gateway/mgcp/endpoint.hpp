@@ -55,7 +55,8 @@ enum class notification_state { idle, armed, notifying, awaiting_request };
 struct active_signal {
   tandem::mgcp::signal_request request;
   std::string canonical;  ///< "G/rt"
-  std::optional<timer_id> timer;  ///< time-out signals
+  std::optional<timer_id> timer;  ///< time-out signals (none for "TO infinite")
+  bool time_out = false;          ///< a time-out signal: a detected event stops it (unless K)
 };
 
 /// What the last RQNT (or embedded request) asked, and what has been seen since.

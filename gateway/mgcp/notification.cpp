@@ -199,11 +199,16 @@ void agent::start_signals(endpoint& e, const std::vector<m::signal_request>& sig
     media_.start_signal(e.address, s, on);
     counters_.get("signals.started").add();
     if (item->item->signal == signal_type::brief) continue;
-    active_signal a{s, canon, std::nullopt};
+    active_signal a{s, canon, std::nullopt, item->item->signal == signal_type::time_out};
     if (item->item->signal == signal_type::time_out) {
       auto timeout = item->item->timeout;
       for (const auto& param : s.parameters)
         if (iequals(param.name, "to")) timeout = std::chrono::milliseconds(std::stoul(param.value));
+      if (timeout.count() == 0) {
+        // RFC 3660 "TO infinite" (T/tl) without to=: it plays until stopped, never times out.
+        e.notify.signals.push_back(std::move(a));
+        continue;
+      }
       std::weak_ptr<bool> alive = alive_;
       a.timer = timers_.schedule_after(timeout, [this, alive, addr = e.address, canon] {
         if (auto live = alive.lock(); live && *live) on_signal_timeout(addr, canon);
@@ -319,8 +324,8 @@ void agent::process_event(endpoint& e, const m::observed_event& ev, bool replay)
   // RFC 3435 §2.3.3: a detected event stops the time-out signals unless K says keep them.
   if (!keep) {
     std::erase_if(n.signals, [&](active_signal& s) {
-      if (!s.timer) return false;
-      timers_.cancel(*s.timer);
+      if (!s.time_out) return false;
+      if (s.timer) timers_.cancel(*s.timer);
       media_.stop_signal(e.address, s.request);
       return true;
     });

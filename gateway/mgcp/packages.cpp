@@ -41,15 +41,17 @@ constexpr package_item dtmf_items[] = {
     {"of", true, signal_type::none, 0ms, false, "operation failure"},
 };
 
-// RFC 3660 §2.5 Trunk package.
+// RFC 3660 §2.3 Trunk package (durations as its table gives them; a time-out of 0 is
+// "TO infinite": the signal plays until stopped, or for its to= when one is given).
 constexpr package_item trunk_items[] = {
     {"co1", true, signal_type::time_out, 3s, false, "continuity tone (single tone)"},
     {"co2", true, signal_type::time_out, 3s, false, "continuity test (dual tone)"},
+    {"bz", false, signal_type::time_out, 30s, false, "busy tone"},
     {"lb", false, signal_type::on_off, 0ms, false, "loopback"},
-    {"om", false, signal_type::time_out, 30s, false, "old milliwatt tone (1000 Hz)"},
-    {"nm", false, signal_type::time_out, 30s, false, "new milliwatt tone (1004 Hz)"},
-    {"tl", false, signal_type::time_out, 30s, false, "test line"},
-    {"zz", false, signal_type::time_out, 30s, false, "no circuit"},
+    {"om", false, signal_type::time_out, 3s, false, "old milliwatt tone (1000 Hz)"},
+    {"nm", false, signal_type::time_out, 3s, false, "new milliwatt tone (1004 Hz)"},
+    {"tl", false, signal_type::time_out, 0ms, false, "test line"},
+    {"zz", false, signal_type::time_out, 2s, false, "no circuit"},
     {"qt", false, signal_type::on_off, 0ms, false, "quiet termination"},
     {"ro", false, signal_type::time_out, 30s, false, "reorder tone"},
     {"oc", true, signal_type::none, 0ms, false, "operation complete"},

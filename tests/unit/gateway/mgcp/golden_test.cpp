@@ -322,6 +322,7 @@ class harness {
     } else if (verb == "expect-media-call") {
       std::string wanted;
       std::getline(in >> std::ws, wanted);
+      wanted = substitute(wanted);  // {c}: a connection id bound by an earlier answer
       bool found = false;
       for (const auto& c : media_.calls) found = found || c == wanted;
       EXPECT_TRUE(found) << where_ << ": media plane was never asked '" << wanted << "'";
