@@ -72,9 +72,15 @@ int main(int argc, char** argv) {
     if (!m) {
       all_ok = false;
       const auto& e = m.error();
-      const std::string answer =
-          e.answerable() ? fmt::format("answer: Reply = {} {{ Error = {} }}", e.transaction->value(), to_int(e.code))
-                         : std::string("answer: message-level Error (no request transaction id read)");
+      std::string answer;
+      if (e.answerable())
+        answer = fmt::format("answer: Reply = {} {{ Error = {} }}", e.transaction->value(), to_int(e.code));
+      else if (e.transaction)
+        answer = "no answer (a reply, pending or acknowledgement is not answered)";
+      else if (e.sender)
+        answer = fmt::format("answer: message-level Error = {}", to_int(e.code));
+      else
+        answer = "no answer (no H.248 header could be read)";
       fmt::print(stderr, "{}: error at byte {}: {} {} ({}); {}\n", name, e.position, to_int(e.code),
                  description(e.code), e.reason, answer);
       continue;
