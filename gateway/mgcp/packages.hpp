@@ -4,7 +4,7 @@
 ///   G  generic media  (tones rt cf cg it pt rbk; events mt ft ld oc of)
 ///   D  DTMF           (0-9 * # A-D as events and brief signals; L long duration, T timer,
 ///                      X any digit; digit maps)
-///   T  trunk          (continuity co1 co2, lb om nm tl zz qt, ro reorder; oc of)
+///   T  trunk          (continuity co1 co2, bz busy, lb om nm tl zz qt, ro reorder; oc of)
 ///   R  RTP            (rto timeout, iu ICMP unreachable, ma media start, uc sr ji pl qa)
 /// Unqualified names are looked up in G, D, T, R in that order (docs/mgcp-agent.md).
 #include <chrono>
