@@ -14,7 +14,10 @@
 #include "gateway/app/engine_media_control.hpp"
 #include "gateway/app/mgcp_service.hpp"
 #include "gateway/app/mgw_config.hpp"
+#include "gateway/app/span_bridge.hpp"
+#include "gateway/app/span_supervisor.hpp"
 #include "gateway/app/udp_transport.hpp"
+#include "gateway/backhaul/backhaul_link.hpp"
 #include "gateway/media/media_clock.hpp"
 #include "tdm/sim/sim_span.hpp"
 
@@ -68,17 +71,22 @@ int main(int argc, char** argv) {
   const std::size_t engine_count = cfg.agent.spans.size() + (cfg.agent.rtp_endpoints > 0 ? 1 : 0);
   std::vector<std::unique_ptr<media::media_engine>> engines;
   std::vector<std::unique_ptr<tdm::span>> spans;
-  std::vector<std::unique_ptr<media::span_media_handler>> span_handlers;
+  std::vector<std::unique_ptr<app::span_bridge>> span_handlers;
+  counter_set span_counters("tdm");
   for (std::size_t i = 0; i < cfg.agent.spans.size(); ++i) {
     const auto& s = cfg.agent.spans[i];
     const auto& link = cfg.span_links[i];
     if (link.backend != app::span_backend::sim) {
-      logger->error("span {}: the DAHDI backend is not wired into tandem-mgw yet", s.number);
+      // tdm/dahdi exists but needs the DAHDI kernel drivers and a card; no test can run it here,
+      // so the daemon refuses rather than start a span nobody has seen work.
+      logger->error("span {}: backend \"dahdi\" ({}) is not supported by tandem-mgw yet; use backend \"sim\"",
+                    s.number, link.device);
       return 1;
     }
     media::media_engine_config ec;
     ec.span = s.t1 ? tdm::span_layout::t1() : tdm::span_layout::e1();
     ec.span_number = s.number;
+    ec.tick_samples = static_cast<unsigned>(link.tick.count()) * 8;  // the engine ticks with the span
     ec.bind_address = cfg.rtp.bind_address;
     ec.ports = share(cfg.rtp, engines.size(), engine_count);
     ec.max_connections_per_endpoint = cfg.agent.max_connections_bearer;
@@ -91,12 +99,16 @@ int main(int argc, char** argv) {
     sc.number = tdm::span_number{s.number};
     sc.layout = *ec.span;
     sc.socket_path = link.device;
+    sc.clock_role = link.clock_master ? tdm::sim_span_config::role::master : tdm::sim_span_config::role::slave;
+    sc.mode = link.listen ? tdm::sim_span_config::connect_mode::listen : tdm::sim_span_config::connect_mode::connect;
+    sc.tick = link.tick;
+    sc.counters = &span_counters;
     auto span = tdm::create_sim_span(sc);
     if (!span) {
       logger->error("span {}: {}", s.number, span.error());
       return 1;
     }
-    span_handlers.push_back(std::make_unique<media::span_media_handler>(**engine));
+    span_handlers.push_back(std::make_unique<app::span_bridge>(**engine));
     spans.push_back(std::move(*span));
     engines.push_back(std::move(*engine));
   }
@@ -132,18 +144,50 @@ int main(int argc, char** argv) {
   }
   app::udp_transport& udp = **transport;
   app::mgcp_service service(cfg.agent, registry, media_control, timers, agent_counters, transaction_counters,
-                            [&udp](const tandem::mgcp::peer& to, std::string_view d) { udp.send(to, d); });
+                            [&udp](const tandem::mgcp::peer& to, std::string_view d) { udp.send(to, d); },
+                            cfg.transactions);
   udp.start(service);
+
+  // The spans' control side: D-channel frames to and from the backhaul, alarms to the agent.
+  std::vector<app::supervised_span> supervised;
+  for (std::size_t i = 0; i < spans.size(); ++i)
+    supervised.push_back({cfg.agent.spans[i].number, spans[i].get(), span_handlers[i].get(), cfg.span_links[i].alarm_hold});
+  counter_set supervisor_counters("spans");
+  app::span_supervisor supervisor(
+      std::move(supervised), [&service](unsigned span, bool up) { service.agent().set_span_in_service(span, up); },
+      supervisor_counters);
+  counter_set backhaul_counters("backhaul");
+  std::unique_ptr<gateway::backhaul::backhaul_link> backhaul_link;
+  if (cfg.backhaul.enabled) {
+    gateway::backhaul::backhaul_config bc;
+    bc.address = cfg.backhaul.address;
+    bc.port = cfg.backhaul.port;
+    bc.name = cfg.agent.domain;
+    bc.keepalive = cfg.backhaul.keepalive;
+    bc.backoff_max = cfg.backhaul.backoff_max;
+    for (const auto& s : cfg.agent.spans)
+      bc.spans.push_back({static_cast<std::uint16_t>(s.number), s.t1 ? tandem::backhaul::span_kind::t1
+                                                                      : tandem::backhaul::span_kind::e1});
+    backhaul_link = gateway::backhaul::create_backhaul_link(io, bc, supervisor, backhaul_counters);
+    supervisor.set_backhaul(backhaul_link.get());
+    backhaul_link->start();
+  }
 
   for (std::size_t i = 0; i < spans.size(); ++i) spans[i]->start(*span_handlers[i]);
   if (virtual_clock) virtual_clock->start();
 
-  // Media events reach the agent every 10 ms (the media tick).
+  // Media events reach the agent every 10 ms (the media tick); D-channel frames and alarms
+  // are picked up every 5 ms (Q.921's T200 is 1 s: the delay is immaterial to it).
   std::function<void()> poll = [&] {
     media_control.poll(service.agent());
     timers.schedule_after(std::chrono::milliseconds(10), poll);
   };
   timers.schedule_after(std::chrono::milliseconds(10), poll);
+  std::function<void()> poll_spans = [&] {
+    supervisor.poll(std::chrono::steady_clock::now());
+    timers.schedule_after(std::chrono::milliseconds(5), poll_spans);
+  };
+  if (!spans.empty()) timers.schedule_after(std::chrono::milliseconds(5), poll_spans);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
@@ -153,8 +197,10 @@ int main(int argc, char** argv) {
   io.run();
 
   if (virtual_clock) virtual_clock->stop();
+  if (backhaul_link) backhaul_link->stop();
   for (auto& s : spans) s->stop();
-  for (const auto* set : {&agent_counters, &transaction_counters, &media_counters})
+  for (const auto* set : {&agent_counters, &transaction_counters, &media_counters, &span_counters,
+                          &supervisor_counters, &backhaul_counters})
     for (const auto& [name, value] : set->snapshot()) logger->info("counter {} {}", name, value);
   return 0;
 }

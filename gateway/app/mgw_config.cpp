@@ -1,5 +1,7 @@
 #include "gateway/app/mgw_config.hpp"
 
+#include <arpa/inet.h>
+
 #include <set>
 
 #include <fmt/format.h>
@@ -18,7 +20,7 @@ using mgcp_kind = tandem::mgcp::restart_method_kind;
 void load_mgcp(const node& n, mgw_config& c) {
   n.check_known({"bind", "port", "domain", "domain_aliases", "call_agent", "allowed_call_agents", "restart",
                  "digit_map", "persistent_events", "max_connections_bearer", "max_connections_rtp",
-                 "max_audit_endpoints"});
+                 "max_audit_endpoints", "transactions"});
   auto& a = c.agent;
   c.mgcp_bind_address = n.get_string("bind", c.mgcp_bind_address);
   c.mgcp_port = static_cast<std::uint16_t>(n.get_int("port", c.mgcp_port, 1, 65535));
@@ -55,6 +57,21 @@ void load_mgcp(const node& n, mgw_config& c) {
   a.max_connections_bearer = static_cast<unsigned>(n.get_int("max_connections_bearer", a.max_connections_bearer, 1, 64));
   a.max_connections_rtp = static_cast<unsigned>(n.get_int("max_connections_rtp", a.max_connections_rtp, 2, 64));
   a.max_audit_endpoints = static_cast<unsigned>(n.get_int("max_audit_endpoints", a.max_audit_endpoints, 1, 100000));
+  if (auto t = n.group("transactions")) {
+    t->check_known({"initial_rto_ms", "max_rto_ms", "max1", "max2", "tdinit_ms", "tdmin_ms", "tdmax_ms"});
+    auto& x = c.transactions;
+    x.initial_rto = t->get_ms("initial_rto_ms", x.initial_rto, milliseconds{20}, milliseconds{10'000});
+    x.max_rto = t->get_ms("max_rto_ms", x.max_rto, milliseconds{20}, milliseconds{60'000});
+    x.max1 = static_cast<unsigned>(t->get_int("max1", x.max1, 1, 20));
+    x.max2 = static_cast<unsigned>(t->get_int("max2", x.max2, 1, 20));
+    // RFC 3435 §4.4.6: the first wait is drawn from [1 s, tdinit].
+    x.tdinit = t->get_ms("tdinit_ms", x.tdinit, milliseconds{1000}, milliseconds{600'000});
+    x.tdmin = t->get_ms("tdmin_ms", x.tdmin, milliseconds{100}, milliseconds{600'000});
+    x.tdmax = t->get_ms("tdmax_ms", x.tdmax, milliseconds{100}, milliseconds{3'600'000});
+    if (x.max1 > x.max2) t->error("max1", "above max2 (a peer is suspect before it is disconnected)");
+    if (x.initial_rto > x.max_rto) t->error("initial_rto_ms", "above max_rto_ms");
+    if (x.tdmin > x.tdmax) t->error("tdmin_ms", "above tdmax_ms");
+  }
 }
 
 void load_codecs(const node& n, mgw_config& c) {
@@ -71,7 +88,7 @@ void load_codecs(const node& n, mgw_config& c) {
 }
 
 void load_span(const node& n, mgw_config& c) {
-  n.check_known({"number", "type", "backend", "socket", "device"});
+  n.check_known({"number", "type", "backend", "socket", "device", "mode", "clock", "tick_ms", "alarm_hold_ms"});
   mgcp::span_config s;
   span_link_config link;
   s.number = static_cast<unsigned>(n.require_int("number", 1, 9999).value_or(1));
@@ -81,6 +98,12 @@ void load_span(const node& n, mgw_config& c) {
                                           span_backend::sim);
   link.device = n.get_string(link.backend == span_backend::sim ? "socket" : "device", "");
   if (link.device.empty()) n.error(link.backend == span_backend::sim ? "socket" : "device", "missing");
+  link.listen = n.get_enum<bool>("mode", {{"connect", false}, {"listen", true}}, false);
+  link.clock_master = n.get_enum<bool>("clock", {{"slave", false}, {"master", true}}, false);
+  link.tick = n.get_ms("tick_ms", link.tick, milliseconds{1}, milliseconds{20});
+  link.alarm_hold = n.get_ms("alarm_hold_ms", link.alarm_hold, milliseconds{0}, milliseconds{60'000});
+  // sockaddr_un::sun_path holds 108 octets with the terminating NUL.
+  if (link.backend == span_backend::sim && link.device.size() > 107) n.error("socket", "longer than 107 octets");
   c.agent.spans.push_back(s);
   c.span_links.push_back(link);
 }
@@ -92,6 +115,12 @@ void validate(const node& root, mgw_config& c) {
   if (c.rtp.port_min > c.rtp.port_max) root.error("rtp", "port_min is above port_max");
   if (c.agent.spans.empty() && c.agent.rtp_endpoints == 0)
     root.error("spans", "no endpoints: give spans or virtual_endpoints");
+  if (c.backhaul.enabled) {
+    in6_addr buffer{};
+    if (inet_pton(AF_INET, c.backhaul.address.c_str(), &buffer) != 1 &&
+        inet_pton(AF_INET6, c.backhaul.address.c_str(), &buffer) != 1)
+      root.error("backhaul", fmt::format("address \"{}\" is not an IPv4 or IPv6 literal", c.backhaul.address));
+  }
   if (!c.agent.allowed_call_agents.empty()) {
     bool listed = false;
     for (const auto& p : c.agent.allowed_call_agents) listed = listed || p.address == c.agent.call_agent.address;
@@ -108,7 +137,7 @@ expected<mgw_config, config_errors> load(config::document& doc) {
     if (!root.has("mgw")) root.error("mgw", "missing (the file must hold a group mgw = { ... })");
     return make_unexpected(doc.errors());
   }
-  top->check_known({"mgcp", "rtp", "codecs", "spans", "virtual_endpoints", "log"});
+  top->check_known({"mgcp", "rtp", "codecs", "spans", "virtual_endpoints", "backhaul", "log"});
   if (auto m = top->group("mgcp")) load_mgcp(*m, c);
   if (auto r = top->group("rtp")) {
     r->check_known({"bind", "port_min", "port_max"});
@@ -119,6 +148,15 @@ expected<mgw_config, config_errors> load(config::document& doc) {
   if (auto k = top->group("codecs")) load_codecs(*k, c);
   for (const auto& s : top->groups("spans")) load_span(s, c);
   c.agent.rtp_endpoints = static_cast<unsigned>(top->get_int("virtual_endpoints", 0, 0, 10000));
+  if (auto b = top->group("backhaul")) {
+    b->check_known({"address", "port", "keepalive_ms", "backoff_max_ms"});
+    c.backhaul.enabled = true;
+    if (auto a = b->require_string("address")) c.backhaul.address = *a;
+    c.backhaul.port = static_cast<std::uint16_t>(b->get_int("port", c.backhaul.port, 1, 65535));
+    c.backhaul.keepalive = b->get_ms("keepalive_ms", c.backhaul.keepalive, milliseconds{100}, milliseconds{60'000});
+    c.backhaul.backoff_max =
+        b->get_ms("backoff_max_ms", c.backhaul.backoff_max, milliseconds{100}, milliseconds{600'000});
+  }
   if (auto l = top->group("log")) {
     l->check_known({"level"});
     c.log_level = l->get_enum<std::string>("level",
@@ -177,8 +215,14 @@ std::string dump_config(const mgw_config& c) {
   fmt::format_to(it, "    digit_map = {{ short_timer_ms = {}; long_timer_ms = {}; }};\n",
                  a.digit_map_short_timer.count(), a.digit_map_long_timer.count());
   fmt::format_to(it, "    persistent_events = {};\n", quoted_list(a.persistent_events));
-  fmt::format_to(it, "    max_connections_bearer = {};\n    max_connections_rtp = {};\n    max_audit_endpoints = {};\n  }};\n",
+  fmt::format_to(it, "    max_connections_bearer = {};\n    max_connections_rtp = {};\n    max_audit_endpoints = {};\n",
                  a.max_connections_bearer, a.max_connections_rtp, a.max_audit_endpoints);
+  const auto& x = c.transactions;
+  fmt::format_to(it,
+                 "    transactions = {{ initial_rto_ms = {}; max_rto_ms = {}; max1 = {}; max2 = {}; tdinit_ms = {}; "
+                 "tdmin_ms = {}; tdmax_ms = {}; }};\n  }};\n",
+                 x.initial_rto.count(), x.max_rto.count(), x.max1, x.max2, x.tdinit.count(), x.tdmin.count(),
+                 x.tdmax.count());
   fmt::format_to(it, "  rtp = {{ bind = \"{}\"; port_min = {}; port_max = {}; }};\n", c.rtp.bind_address,
                  c.rtp.port_min, c.rtp.port_max);
   fmt::format_to(it,
@@ -190,11 +234,18 @@ std::string dump_config(const mgw_config& c) {
   for (std::size_t i = 0; i < a.spans.size(); ++i) {
     const auto& s = a.spans[i];
     const auto& l = c.span_links[i];
-    fmt::format_to(it, "{}\n    {{ number = {}; type = \"{}\"; backend = \"{}\"; {} = \"{}\"; }}", i ? "," : "",
+    fmt::format_to(it, "{}\n    {{ number = {}; type = \"{}\"; backend = \"{}\"; {} = \"{}\";", i ? "," : "",
                    s.number, s.t1 ? "t1" : "e1", l.backend == span_backend::sim ? "sim" : "dahdi",
                    l.backend == span_backend::sim ? "socket" : "device", l.device);
+    if (l.backend == span_backend::sim)
+      fmt::format_to(it, " mode = \"{}\"; clock = \"{}\"; tick_ms = {};", l.listen ? "listen" : "connect",
+                     l.clock_master ? "master" : "slave", l.tick.count());
+    fmt::format_to(it, " alarm_hold_ms = {}; }}", l.alarm_hold.count());
   }
   out += a.spans.empty() ? ");\n" : "\n  );\n";
+  if (c.backhaul.enabled)
+    fmt::format_to(it, "  backhaul = {{ address = \"{}\"; port = {}; keepalive_ms = {}; backoff_max_ms = {}; }};\n",
+                   c.backhaul.address, c.backhaul.port, c.backhaul.keepalive.count(), c.backhaul.backoff_max.count());
   fmt::format_to(it, "  virtual_endpoints = {};\n  log = {{ level = \"{}\"; }};\n}};\n", a.rtp_endpoints, c.log_level);
   return out;
 }

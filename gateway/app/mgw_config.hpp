@@ -9,12 +9,16 @@
 ///              restart = { method = "restart"; delay_s = 0; max_wait_ms = 5000; };
 ///              digit_map = { short_timer_ms = 4000; long_timer_ms = 16000; };
 ///              persistent_events = [ "G/of" ];
-///              max_connections_bearer = 2; max_connections_rtp = 4; };
+///              max_connections_bearer = 2; max_connections_rtp = 4;
+///              transactions = { initial_rto_ms = 200; max_rto_ms = 4000; max1 = 5; max2 = 7;
+///                               tdinit_ms = 15000; tdmin_ms = 15000; tdmax_ms = 600000; }; };
 ///     rtp = { bind = "127.0.0.1"; port_min = 16384; port_max = 32767; };
 ///     codecs = { enabled = [ "PCMU", "PCMA", "G729", "G723" ]; dtmf_relay = true;
 ///                telephone_event_payload_type = 101; default_ptime_ms = 20;
 ///                echo_cancellation = true; };
-///     spans = ( { number = 1; type = "e1"; backend = "sim"; socket = "/tmp/tandem-e1-1"; } );
+///     spans = ( { number = 1; type = "e1"; backend = "sim"; socket = "/tmp/tandem-e1-1";
+///                 mode = "connect"; clock = "slave"; tick_ms = 10; alarm_hold_ms = 1000; } );
+///     backhaul = { address = "127.0.0.1"; port = 2944; keepalive_ms = 2000; backoff_max_ms = 5000; };
 ///     (a span's endpoints are its PRI bearer slots: E1 1-15 and 17-31, T1 1-23)
 ///     virtual_endpoints = 8;
 ///     log = { level = "info"; };
@@ -22,6 +26,7 @@
 ///
 /// Every error names its setting path and line (common/config); a validator checks rules that
 /// span settings (unique span numbers, port range, the call agent allowed).
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +34,7 @@
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
 #include "gateway/mgcp/agent_config.hpp"
+#include "proto/mgcp/transaction/transaction_config.hpp"
 
 namespace tandem::gateway::app {
 
@@ -45,14 +51,34 @@ struct span_link_config {
   unsigned number = 1;
   span_backend backend = span_backend::sim;
   std::string device;  ///< sim: the socket path; dahdi: the span's device
+  /// sim only (docs/sim-span.md): who creates the socket, who keeps the clock, the tick.
+  bool listen = false;        ///< "mode": "connect" (default) or "listen"
+  bool clock_master = false;  ///< "clock": "slave" (default: the exchange is the network) or "master"
+  std::chrono::milliseconds tick{10};
+  /// An alarm must last this long before the span's endpoints go out of service (RSIP
+  /// forced); a shorter one (a peer restarting) only shows in the counters.
+  std::chrono::milliseconds alarm_hold{1000};
+};
+
+/// The D-channel backhaul to the call agent (docs/backhaul.md). Absent: no backhaul, and the
+/// spans' D-channel frames are counted and dropped.
+struct backhaul_link_config {
+  bool enabled = false;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 2944;
+  std::chrono::milliseconds keepalive{2000};
+  std::chrono::milliseconds backoff_max{5000};
 };
 
 struct mgw_config {
   std::string mgcp_bind_address = "0.0.0.0";
   std::uint16_t mgcp_port = 2427;  ///< RFC 3435 §3.5: gateways listen on 2427
   mgcp::agent_config agent;
+  /// mgcp.transactions: RFC 3435 §3.5 / §4.3 / §4.4.6 timers (defaults: the RFC's).
+  tandem::mgcp::transaction_config transactions;
   rtp_config rtp;
   std::vector<span_link_config> span_links;  ///< same order as agent.spans
+  backhaul_link_config backhaul;
   std::string log_level = "info";
 };
 
