@@ -14,8 +14,7 @@
 
 #include "common/strong_id.hpp"
 #include "lab/pstn/media/channel_media.hpp"
-#include "lab/pstn/q931/cause.hpp"
-#include "lab/pstn/q931/pri_link.hpp"
+#include "isdn/pri_adapter.hpp"
 
 namespace tandem::lab::pstn {
 
@@ -31,7 +30,7 @@ enum class call_state { setup_sent, setup_received, proceeding, alerting, active
 struct call_event {
   std::string name;  ///< "setup", "proceeding", "alerting", "connect", "disconnect", "release"
   double at_ms = 0;  ///< since the call started
-  std::optional<q931::cause> cause;
+  std::optional<isdn::cause> cause;
 };
 
 struct call_record {
@@ -44,9 +43,9 @@ struct call_record {
   std::string calling;
   std::vector<call_event> events;
   /// The first clearing cause (from DISCONNECT/RELEASE, ours or the far end's).
-  std::optional<q931::cause> cause;
+  std::optional<isdn::cause> cause;
   std::chrono::steady_clock::time_point started{};
-  q931::call_handle handle{};
+  isdn::call_handle handle{};
   /// Whether the B-channel's media ran for this call (from CONNECT); before that the channel
   /// still holds the previous call's results.
   bool media_started = false;

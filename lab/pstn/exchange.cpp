@@ -18,8 +18,8 @@ namespace tandem::lab::pstn {
 
 namespace {
 
-using q931::cause;
-using q931::event_kind;
+using isdn::cause;
+using isdn::event_kind;
 
 /// Calls kept for queries after they ended.
 constexpr std::size_t max_kept_calls = 1000;
@@ -57,7 +57,7 @@ std::string alarm_text(tdm::alarm a) {
 struct span_unit {
   span_config config;
   tdm::span_layout layout;
-  std::unique_ptr<q931::pri_link> link;
+  std::unique_ptr<isdn::pri_adapter> link;
   std::unique_ptr<span_port> port;
   std::unique_ptr<tdm::span> span;
   std::unique_ptr<asio::posix::stream_descriptor> libpri_watch;
@@ -210,7 +210,7 @@ struct exchange::impl {
     });
   }
 
-  void on_link_event(span_unit& u, const q931::link_event& e) {
+  void on_link_event(span_unit& u, const isdn::link_event& e) {
     switch (e.kind) {
       case event_kind::link_up:
         notifier.on_span_event(u.config.number, "link_up", "");
@@ -242,6 +242,9 @@ struct exchange::impl {
           c->state = call_state::alerting;
         add_event(*c, "alerting");
         break;
+      case event_kind::progress:
+        add_event(*c, "progress");
+        break;
       case event_kind::connect:
         c->state = call_state::active;
         add_event(*c, "connect");
@@ -263,7 +266,7 @@ struct exchange::impl {
     }
   }
 
-  void on_setup(span_unit& u, const q931::link_event& e) {
+  void on_setup(span_unit& u, const isdn::link_event& e) {
     call_record c;
     c.id = call_id{next_call++};
     c.span = u.config.number;
@@ -424,8 +427,11 @@ expected<std::unique_ptr<exchange>, std::string> exchange::create(asio::io_conte
     u->layout = sc.type == tdm::span_type::e1 ? tdm::span_layout::e1() : tdm::span_layout::t1();
     span_unit* raw = u.get();
     impl* self = p.get();
-    auto link = q931::pri_link::create(config.side, sc.switch_kind, fmt::format("span{}", sc.number),
-                                       [self, raw](const q931::link_event& e) { self->on_link_event(*raw, e); });
+    auto link = isdn::pri_adapter::create(
+        config.side == interface_side::network ? isdn::interface_side::network : isdn::interface_side::user,
+        sc.switch_kind == switch_type::ni2 ? isdn::switch_type::ni2 : isdn::switch_type::euroisdn_e1,
+        fmt::format("span{}", sc.number),
+                                       [self, raw](const isdn::link_event& e) { self->on_link_event(*raw, e); });
     if (!link) return make_unexpected(fmt::format("span {}: {}", sc.number, link.error()));
     u->link = std::move(*link);
     u->port = std::make_unique<span_port>(
@@ -488,7 +494,7 @@ expected<call_id, std::string> exchange::place_call(unsigned span, const std::st
     return make_unexpected(fmt::format("span {}: {} is not a B-channel", u->config.number, channel));
   if (u->busy.contains(channel))
     return make_unexpected(fmt::format("span {}: B-channel {} is busy", u->config.number, channel));
-  auto handle = u->link->setup(channel, called, calling);
+  auto handle = u->link->setup(channel, /*exclusive=*/true, called, calling);
   if (!handle) return make_unexpected(handle.error());
   call_record c;
   c.id = call_id{d.next_call++};
@@ -509,7 +515,7 @@ expected<call_id, std::string> exchange::place_call(unsigned span, const std::st
 }
 
 expected<void, std::string> exchange::answer(call_id id) { return impl_->answer_call(id); }
-expected<void, std::string> exchange::hangup(call_id id, q931::cause c) { return impl_->hangup_call(id, c); }
+expected<void, std::string> exchange::hangup(call_id id, isdn::cause c) { return impl_->hangup_call(id, c); }
 expected<void, std::string> exchange::play(call_id id, const play_request& r) { return impl_->play_on(id, r); }
 
 expected<call_record, std::string> exchange::call(call_id id) const {

@@ -6,7 +6,7 @@
 /// Threads: the exchange belongs to one io_context thread (the control plane): libpri, the
 /// call table, subscriber timers and every public method. Each span's clock thread runs
 /// span_port::on_tick, which touches only the channel_media objects (through their queues) and
-/// the bridge socket of the span's pri_link. Alarms are posted from the clock thread to the
+/// the bridge socket of the span's pri_adapter (isdn/). Alarms are posted from the clock thread to the
 /// io_context.
 #include <cstdint>
 #include <functional>
@@ -104,7 +104,7 @@ class exchange {
   /// Answers an incoming call waiting in setup_received/proceeding/alerting (CONNECT).
   expected<void, std::string> answer(call_id id);
   /// Clears a call with a Q.850 cause.
-  expected<void, std::string> hangup(call_id id, q931::cause cause);
+  expected<void, std::string> hangup(call_id id, isdn::cause cause);
   /// Changes what the call's B-channel sends. The call must have a channel (after SETUP).
   expected<void, std::string> play(call_id id, const play_request& request);
 

@@ -6,7 +6,7 @@
 
 namespace tandem::lab::pstn {
 
-span_port::span_port(const tdm::span_layout& layout, std::size_t record_samples, q931::pri_link& link,
+span_port::span_port(const tdm::span_layout& layout, std::size_t record_samples, isdn::pri_adapter& link,
                      std::function<void(tdm::alarm)> on_alarm)
     : layout_(layout), link_(link), on_alarm_(std::move(on_alarm)), channels_(layout.slot_count()) {
   for (unsigned n : layout_.bearers())

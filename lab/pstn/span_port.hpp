@@ -1,7 +1,7 @@
 #pragma once
 /// The exchange's side of one span: the span_handler that the span's clock thread calls.
 /// It moves each B-channel's samples through that channel's channel_media, hands D-channel
-/// frames to the span's pri_link bridge, and forwards alarm changes to the control thread.
+/// frames to the span's pri_adapter (isdn/) bridge, and forwards alarm changes to the control thread.
 ///
 /// Threads: on_tick/on_dchannel_frame/on_alarm run on the span's clock thread. The channel
 /// objects are created before start and live until after stop; only their thread-safe parts
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "lab/pstn/media/channel_media.hpp"
-#include "lab/pstn/q931/pri_link.hpp"
+#include "isdn/pri_adapter.hpp"
 #include "tdm/span.hpp"
 
 namespace tandem::lab::pstn {
@@ -21,7 +21,7 @@ namespace tandem::lab::pstn {
 class span_port final : public tdm::span_handler {
  public:
   /// `on_alarm` is called on the clock thread: it must only post to the control thread.
-  span_port(const tdm::span_layout& layout, std::size_t record_samples, q931::pri_link& link,
+  span_port(const tdm::span_layout& layout, std::size_t record_samples, isdn::pri_adapter& link,
             std::function<void(tdm::alarm)> on_alarm);
 
   /// The channel_media of a bearer number (E1 timeslot / T1 channel); null for non-bearers.
@@ -36,7 +36,7 @@ class span_port final : public tdm::span_handler {
 
  private:
   tdm::span_layout layout_;
-  q931::pri_link& link_;
+  isdn::pri_adapter& link_;
   std::function<void(tdm::alarm)> on_alarm_;
   std::vector<std::unique_ptr<media::channel_media>> channels_;  // by block position
   std::uint64_t sample_clock_ = 0;                                // clock thread

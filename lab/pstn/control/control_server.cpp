@@ -149,7 +149,7 @@ void control_server::close() {
 void control_server::on_call_event(const call_record& call, const call_event& event) {
   impl_->log->info("span {} call {} ch {}: {}{}", call.span, call.id.value(), call.channel, event.name,
                    event.cause ? fmt::format(" cause {} ({})", static_cast<int>(*event.cause),
-                                             q931::to_string(*event.cause))
+                                             isdn::to_string(*event.cause))
                                : std::string());
   impl_->broadcast(protocol::call_event_line(call, event));
 }

@@ -64,8 +64,8 @@ class fields {
   const json& j_;
 };
 
-json cause_json(q931::cause c) {
-  return {{"value", static_cast<int>(c)}, {"text", std::string(q931::to_string(c))}};
+json cause_json(isdn::cause c) {
+  return {{"value", static_cast<int>(c)}, {"text", std::string(isdn::to_string(c))}};
 }
 
 json call_json(const call_record& c) {
@@ -221,7 +221,7 @@ result dispatch(exchange& ex, const std::string& cmd, const fields& f, bool& shu
   if (cmd == "hangup") {
     auto c = f.uint("cause", 16, 127, 1);  // Q.850: a 7-bit cause value, 0 is none
     if (!c) return make_unexpected(c.error());
-    if (auto r = ex.hangup(*id, static_cast<q931::cause>(*c)); !r) return fail(r);
+    if (auto r = ex.hangup(*id, static_cast<isdn::cause>(*c)); !r) return fail(r);
     return json::object();
   }
   if (cmd == "dtmf") {

@@ -131,7 +131,7 @@ TEST_F(control_protocol, when_events_are_formatted_then_they_carry_call_and_caus
   c.span = 1;
   c.channel = 5;
   c.state = call_state::released;
-  auto j = json::parse(protocol::call_event_line(c, {"release", 12.5, q931::cause::user_busy}));
+  auto j = json::parse(protocol::call_event_line(c, {"release", 12.5, isdn::cause::user_busy}));
   EXPECT_EQ(j["event"], "release");
   EXPECT_EQ(j["call"], 3);
   EXPECT_EQ(j["cause"]["value"], 17);

@@ -21,7 +21,7 @@ namespace tandem::lab::pstn {
 namespace {
 
 using namespace std::chrono_literals;
-using q931::cause;
+using isdn::cause;
 
 struct recording_notifier : exchange_notifier {
   std::vector<std::pair<std::uint32_t, call_event>> events;
