@@ -11,6 +11,14 @@ expected<message, parse_error> parse_message(std::string_view text, const parse_
   return p.run();
 }
 
+partial_message parse_message_partial(std::string_view text, const parse_options& options) {
+  detail::parser_impl p(text, options);
+  auto m = p.run();
+  if (m) return {std::move(*m), std::nullopt};
+  // The transactions read before the fault are complete (each is added once fully parsed).
+  return {std::move(p.result_), m.error()};
+}
+
 std::string_view command_name(command_kind k) {
   switch (k) {
     case command_kind::add: return "Add";
@@ -91,7 +99,7 @@ bool legal(token d, command_kind k, bool reply) {
 }  // namespace
 
 expected<message, parse_error> parser_impl::run() {
-  message m;
+  message& m = result_;
   lwsp();
   std::string_view w;
   const auto t = word_token(w);

@@ -100,6 +100,8 @@ class parser_impl {
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  /// The message being built; after a failure it holds what was read before the fault.
+  message result_;
   const parse_options& options_;
   std::optional<parse_error> error_;
   /// The code a plain syntax error gets at the current depth (400, 403, 422, 442).

@@ -192,23 +192,21 @@ const rto_estimator* transaction_engine::estimator_of(const peer& p) const {
 void transaction_engine::on_datagram(const peer& from, std::string_view datagram) {
   batch turn(*this);
   counters_.rx_messages.add();
-  auto m = parse_message(datagram);
-  if (!m) {
-    handle_malformed(from, m.error(), datagram);
-    return;
-  }
-  if (m->error) {
+  partial_message m = parse_message_partial(datagram);
+  if (m.head.error) {
     counters_.rx_message_errors.add();
-    notifier_.on_message_error(from, *m->error);
+    notifier_.on_message_error(from, *m.head.error);
     return;
   }
-  // H.248.1 §8: the transactions of a message are independent; each is handled in order.
-  for (const transaction& t : m->transactions) {
-    if (const auto* r = std::get_if<transaction_request>(&t)) handle_request(from, m->sender, *r);
+  // H.248.1 §8: the transactions of a message are independent; each is handled in order, and
+  // those complete before a fault are handled before the fault is answered.
+  for (const transaction& t : m.head.transactions) {
+    if (const auto* r = std::get_if<transaction_request>(&t)) handle_request(from, m.head.sender, *r);
     else if (const auto* p = std::get_if<transaction_reply>(&t)) handle_reply(from, *p);
     else if (const auto* n = std::get_if<transaction_pending>(&t)) handle_pending(from, *n);
     else handle_ack(from, std::get<transaction_response_ack>(t));
   }
+  if (m.error) handle_malformed(from, *m.error, datagram);
 }
 
 void transaction_engine::handle_malformed(const peer& from, const parse_error& error, std::string_view datagram) {

@@ -104,6 +104,18 @@ TEST_F(h248_engine_incoming, when_a_malformed_request_arrives_then_it_is_answere
   EXPECT_EQ(notifier.sent[1].text, notifier.sent[0].text) << "its retransmission gets the same answer";
 }
 
+TEST_F(h248_engine_incoming, when_a_later_transaction_is_malformed_then_the_earlier_ones_are_still_handled) {
+  engine.on_datagram(mgc, "!/1 [198.51.100.7]:2944\nT=40{C=-{MF=a}}\nT=41{C=-{MF=a{Bogus}}}\n");
+  ASSERT_EQ(notifier.requests.size(), 1u);
+  EXPECT_EQ(notifier.requests[0].id.value(), 40u);
+  ASSERT_EQ(notifier.sent.size(), 1u);
+  const message m = sent_message(0);
+  const auto& r = std::get<transaction_reply>(m.transactions.at(0));
+  EXPECT_EQ(r.id.value(), 41u);
+  EXPECT_EQ(r.error->code, error_code::unknown_descriptor);
+  ASSERT_TRUE(engine.send_reply(mgc, reply_to(40)));
+}
+
 TEST_F(h248_engine_incoming, when_a_message_has_a_readable_header_but_no_transaction_then_a_message_error_is_sent) {
   engine.on_datagram(mgc, "!/1 [198.51.100.7]:2944\nGarbage=1{}\n");
   ASSERT_EQ(notifier.sent.size(), 1u);

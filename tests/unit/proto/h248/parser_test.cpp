@@ -239,6 +239,18 @@ TEST(h248_parser, when_a_request_fails_after_its_id_then_the_error_names_the_tra
   EXPECT_EQ(e.position, text.find("Bogus"));
 }
 
+TEST(h248_parser, when_a_later_transaction_fails_then_the_partial_parse_keeps_the_earlier_ones) {
+  const auto p = parse_message_partial("!/1 [10.0.0.1] T=1{C=-{MF=a}} PN=2{} T=3{C=-{MF=a{Bogus}}} T=4{C=-{MF=b}}");
+  ASSERT_TRUE(p.error.has_value());
+  EXPECT_EQ(p.error->transaction->value(), 3u);
+  EXPECT_EQ(p.head.sender.name, "10.0.0.1");
+  ASSERT_EQ(p.head.transactions.size(), 2u);
+  EXPECT_EQ(std::get<transaction_request>(p.head.transactions[0]).id.value(), 1u);
+  const auto whole = parse_message_partial("!/1 [10.0.0.1] PN=2{}");
+  EXPECT_FALSE(whole.error.has_value());
+  EXPECT_EQ(whole.head.transactions.size(), 1u);
+}
+
 TEST(h248_parser, when_a_reply_fails_then_the_error_is_not_answerable) {
   const auto e = parse_bad("!/1 [10.0.0.1] P=42{C=-{A=a{Bogus}}}");
   EXPECT_FALSE(e.answerable());
