@@ -23,11 +23,13 @@
 #include "callagent/ca_config.hpp"
 #include "callagent/cdr_writer.hpp"
 #include "callagent/pri_leg.hpp"
-#include "callagent/q850_cause.hpp"
+#include "isdn/q850_cause.hpp"
 #include "common/clock.hpp"
 #include "proto/mgcp/values.hpp"
 
 namespace tandem::callagent {
+
+using isdn::cause;  // Q.850 causes are shared with the exchange simulator (isdn/)
 
 enum class call_state { setting_up, ringing, answered, releasing };
 enum class call_event { far_alerting, far_answer, clear, };

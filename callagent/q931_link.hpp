@@ -20,10 +20,12 @@
 #include <cstdint>
 #include <string>
 
-#include "callagent/q850_cause.hpp"
+#include "isdn/q850_cause.hpp"
 #include "common/strong_id.hpp"
 
 namespace tandem::callagent {
+
+using isdn::cause;  // Q.850 causes are shared with the exchange simulator (isdn/)
 
 /// One call on one link: the handle the link gives (not the call reference value on the wire).
 using q931_call_ref = strong_id<struct q931_call_ref_tag, std::uint32_t>;

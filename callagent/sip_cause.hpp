@@ -4,9 +4,11 @@
 /// functions, ready for the Sofia-SIP adapter.
 #include <optional>
 
-#include "callagent/q850_cause.hpp"
+#include "isdn/q850_cause.hpp"
 
 namespace tandem::callagent {
+
+using isdn::cause;  // Q.850 causes are shared with the exchange simulator (isdn/)
 
 /// The final response to send on an INVITE refused for `why` (RFC 3398 §8.2.6.1). nullopt for
 /// 16 (normal clearing): that clears with BYE/CANCEL, not a response. Causes the table does

@@ -12,10 +12,12 @@
 #include <optional>
 #include <string>
 
-#include "callagent/q850_cause.hpp"
+#include "isdn/q850_cause.hpp"
 #include "common/strong_id.hpp"
 
 namespace tandem::callagent {
+
+using isdn::cause;  // Q.850 causes are shared with the exchange simulator (isdn/)
 
 /// One dialog (or INVITE transaction before a dialog exists).
 using sip_dialog_ref = strong_id<struct sip_dialog_ref_tag, std::uint64_t>;

@@ -1,6 +1,6 @@
-#include "callagent/q850_cause.hpp"
+#include "isdn/q850_cause.hpp"
 
-namespace tandem::callagent {
+namespace tandem::isdn {
 
 std::string_view to_string(cause c) {
   switch (c) {
@@ -44,4 +44,4 @@ bool is_congestion(cause c) {
   }
 }
 
-}  // namespace tandem::callagent
+}  // namespace tandem::isdn

@@ -1,11 +1,11 @@
 #pragma once
-/// Q.850 cause values as the call agent keeps them (ITU-T Q.850 Table 1). A cause is any
-/// 7-bit value; the names here are the ones the call agent produces or acts on, other values
-/// pass through untouched (`cause{42}`).
+/// Q.850 cause values (ITU-T Q.850 Table 1), shared by the call agent and the exchange
+/// simulator. A cause is any 7-bit value; the names here are the ones Tandem produces or acts
+/// on, other values pass through untouched (`cause{42}`).
 #include <cstdint>
 #include <string_view>
 
-namespace tandem::callagent {
+namespace tandem::isdn {
 
 enum class cause : std::uint8_t {
   unallocated_number = 1,
@@ -41,4 +41,4 @@ constexpr int to_int(cause c) { return static_cast<int>(c); }
 /// not available, 47 resources unavailable, 58 bearer capability not available).
 [[nodiscard]] bool is_congestion(cause c);
 
-}  // namespace tandem::callagent
+}  // namespace tandem::isdn
