@@ -35,10 +35,7 @@ std::string_view command_name(command_kind k) {
 
 namespace detail {
 
-#define TRY(x) \
-  do {         \
-    if (!(x)) return false; \
-  } while (0)
+#define TRY TANDEM_H248_TRY
 
 namespace {
 

@@ -29,6 +29,31 @@ bool is_safe_char(char c) {
   }
 }
 
+item_name read_item(parser_impl& p) {
+  item_name n;
+  p.lwsp();
+  n.at = p.pos_;
+  if (p.peek() == '*') {
+    n.word = p.text_.substr(p.pos_, 1);
+    ++p.pos_;
+  } else {
+    n.word = p.word();
+  }
+  n.pkgd = p.peek() == '/';
+  if (!n.pkgd && !n.word.empty()) n.tok = find_token(n.word);
+  return n;
+}
+
+bool extension_name(parser_impl& p, const item_name& first, std::string& out) {
+  if (!iequals(first.word, "X") || (p.peek() != '-' && p.peek() != '+')) return false;
+  const char sign = p.peek();
+  ++p.pos_;
+  const std::string_view rest = p.word();
+  if (rest.empty() || rest.size() > max_name_length) return false;
+  out = std::string(first.word) + sign + std::string(rest);
+  return true;
+}
+
 // ---- cursor ---------------------------------------------------------------------------------
 
 void parser_impl::lwsp() {

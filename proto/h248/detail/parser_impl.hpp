@@ -4,6 +4,7 @@
 /// Each function returns false once an error is recorded; the caller unwinds.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "proto/h248/message.hpp"
@@ -123,6 +124,25 @@ class level_scope {
   parser_impl& p_;
   error_code saved_;
 };
+
+/// A name at the start of a list item: `*` or a word; `pkgd` when a '/' follows (a package
+/// name), else `tok` when the word is a token.
+struct item_name {
+  std::string_view word;
+  std::size_t at = 0;
+  bool pkgd = false;
+  std::optional<token> tok;
+};
+item_name read_item(parser_impl& p);
+
+/// `X-name` / `X+name` (Annex B extensionParameter), whose "X" was read as `first`.
+bool extension_name(parser_impl& p, const item_name& first, std::string& out);
+
+/// Every production returns false once an error is recorded: unwind.
+#define TANDEM_H248_TRY(x) \
+  do {                     \
+    if (!(x)) return false; \
+  } while (0)
 
 /// The audit item a token names (Mux, Modem, Media, ...), if any.
 std::optional<audit_item> audit_item_of(token t);
