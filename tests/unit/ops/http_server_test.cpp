@@ -132,3 +132,25 @@ TEST(http_handler, when_health_check_fails_then_503_with_its_reason) {
   EXPECT_EQ(resp.body, "span 1 down\n");
   EXPECT_EQ(h.handle({"GET", "/metrics?debug=1", ""}).status, 200);
 }
+
+TEST(http_server, when_a_client_stalls_mid_request_then_the_connection_is_closed_by_the_time_out) {
+  tandem::asio::io_context io;
+  m::registry r;
+  m::http_server_config config;
+  config.port = 0;
+  config.timeout = std::chrono::milliseconds(200);  // well under the client's 5 s bound
+  config.max_connections = 1;
+  m::http_server server(io, m::http_handler(r), config);
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error();
+  std::thread t([&] { io.run(); });
+  {
+    auto stalled = socket_client::tcp(*port);
+    ASSERT_TRUE(stalled.connected());
+    stalled.send("GET /metr");
+    EXPECT_TRUE(stalled.closed_by_peer());
+  }
+  EXPECT_EQ(server.counters().value("timeouts"), 1u);
+  tandem::asio::post(io, [&] { server.stop(); });
+  t.join();
+}

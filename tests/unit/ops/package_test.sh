@@ -59,7 +59,7 @@ for bin in "$work"/stage/usr/bin/*; do
       libortp.so.15|libortp.so.16) has_dep "libortp1[56]" "$(basename "$bin")" ;;
       libpri.so.1.4) has_dep libpri1.4 "$(basename "$bin")" ;;
       libbcg729.so.0) has_dep libbcg729-0 "$(basename "$bin")" ;;
-      libconfig++.so.9) has_dep libconfig++9v5 "$(basename "$bin")" ;;
+      libconfig++.so.9) has_dep "libconfig\\+\\+9v5" "$(basename "$bin")" ;;
       libsofia-sip-ua.so.0) has_dep libsofia-sip-ua0 "$(basename "$bin")" ;;
       libstdc++.so.6) has_dep libstdc\\+\\+6 "$(basename "$bin")" ;;
     esac

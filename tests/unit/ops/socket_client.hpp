@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -60,6 +61,17 @@ class socket_client {
       const auto n = ::recv(fd_, buf, sizeof(buf), 0);
       if (n <= 0) return out;
       out.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  /// Whether the peer closes the connection (reads until EOF or reset) before our receive
+  /// time-out; false if it is still open when the time-out passes.
+  bool closed_by_peer() {
+    char buf[4096];
+    while (true) {
+      const auto n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
     }
   }
 

@@ -1,0 +1,26 @@
+#pragma once
+/// The `metrics` and `control` groups every daemon's configuration may carry, read with the
+/// shared reader (common/config/reader.hpp) so that errors name the setting and its line:
+///
+///   metrics = { address = "127.0.0.1"; port = 9464; };        # absent: no metrics endpoint
+///   control = { socket = "/run/tandem/mgw.ctl"; mode = "0660"; };  # absent: no control socket
+///
+/// Every setting is listed in docs/operations.md and docs/metrics.md.
+#include <optional>
+
+#include "common/config/reader.hpp"
+#include "ops/control/control_server.hpp"
+#include "ops/metrics/http_server.hpp"
+
+namespace tandem::ops {
+
+struct ops_config {
+  std::optional<metrics::http_server_config> metrics;
+  std::optional<control::control_server_config> control;
+};
+
+/// Reads `metrics` and `control` from a daemon's root group. Errors are recorded in the
+/// document (each with its path and line); the values then keep their defaults.
+[[nodiscard]] ops_config read_ops_config(const config::node& root);
+
+}  // namespace tandem::ops
