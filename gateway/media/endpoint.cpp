@@ -100,6 +100,10 @@ bool endpoint::attach(std::unique_ptr<connection>& c) noexcept {
 }
 
 std::unique_ptr<connection> endpoint::detach(connection_id id) noexcept {
+    if (id == net_target_) {  // its signal goes with it
+        net_tone_.stop();
+        net_target_ = connection_id{};
+    }
     for (auto& slot : connections_)
         if (slot && slot->id() == id) return std::move(slot);
     return nullptr;

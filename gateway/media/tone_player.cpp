@@ -92,6 +92,10 @@ bool tone_player::generate(std::span<std::int16_t> out) noexcept {
             step_left_ = plan.steps[step_].ms * 8u;
         }
         const auto& s = plan.steps[step_];
+        if (s.level_dbm0 != amp_level_) {  // std::pow once per level change, not per sample
+            amp_level_ = s.level_dbm0;
+            amp_ = amplitude_of(s.level_dbm0);
+        }
         double v = 0;
         // Phases keep running through silent steps so each burst starts where a steady
         // oscillator would be; the level is per frequency.
@@ -99,8 +103,8 @@ bool tone_player::generate(std::span<std::int16_t> out) noexcept {
         phase2_ += 2 * std::numbers::pi * s.f2 / sample_rate;
         if (phase1_ > 2 * std::numbers::pi) phase1_ -= 2 * std::numbers::pi;
         if (phase2_ > 2 * std::numbers::pi) phase2_ -= 2 * std::numbers::pi;
-        if (s.f1 != 0) v += amplitude_of(s.level_dbm0) * std::sin(phase1_);
-        if (s.f2 != 0) v += amplitude_of(s.level_dbm0) * std::sin(phase2_);
+        if (s.f1 != 0) v += amp_ * std::sin(phase1_);
+        if (s.f2 != 0) v += amp_ * std::sin(phase2_);
         sample = static_cast<std::int16_t>(std::clamp(v, -32768.0, 32767.0));
         --step_left_;
     }

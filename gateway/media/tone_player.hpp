@@ -41,6 +41,8 @@ private:
     unsigned step_ = 0;
     unsigned step_left_ = 0;  ///< samples left in the current step
     double phase1_ = 0, phase2_ = 0;
+    int amp_level_ = 1000;  ///< dBm0 of amp_ (1000: not computed yet)
+    double amp_ = 0;
     unsigned digits_queued_ = 0;
 };
 
