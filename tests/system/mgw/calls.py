@@ -3,8 +3,7 @@ timeslots, an ISDN call from exchange A to exchange B on that B-channel, audio c
 import re
 import time
 
-import pstn_client
-from harness import TestFailure, check, log
+from harness import TestFailure, check, log, pstn_client
 
 CALL_ID_BASE = 0xA000
 
