@@ -36,7 +36,7 @@ gateway_config load_gateway(const node& n) {
 }
 
 trunk_group_config load_trunk_group(const node& n) {
-  n.check_known({"name", "gateway", "hunting", "spans"});
+  n.check_known({"name", "gateway", "hunting", "spans", "signalling", "switch_type"});
   trunk_group_config t;
   t.name = n.require_string("name").value_or("");
   t.gateway = n.require_string("gateway").value_or("");
@@ -46,6 +46,11 @@ trunk_group_config load_trunk_group(const node& n) {
                                    {"round_robin", hunting::round_robin},
                                    {"least_used", hunting::least_used}},
                                   t.hunting);
+  t.signalling = n.get_enum<trunk_signalling>(
+      "signalling", {{"pri", trunk_signalling::pri}, {"none", trunk_signalling::none}}, t.signalling);
+  t.switch_kind = n.get_enum<isdn::switch_type>(
+      "switch_type", {{"euroisdn_e1", isdn::switch_type::euroisdn_e1}, {"ni2", isdn::switch_type::ni2}},
+      t.switch_kind);
   if (!n.has("spans")) n.error("spans", "missing (a list of { span = N; channels = \"1-15,17-31\"; })");
   for (const node& s : n.groups("spans")) {
     s.check_known({"span", "channels"});
@@ -139,13 +144,21 @@ expected<ca_config, config_errors> load(config::document& doc) {
     return make_unexpected(doc.errors());
   }
   const node& c = *top;
-  c.check_known({"notified_entity", "mgcp_port", "cdr", "timers", "gateways", "trunk_groups",
+  c.check_known({"notified_entity", "mgcp_address", "mgcp_port", "backhaul", "cdr", "timers", "gateways", "trunk_groups",
                  "normalise", "routes"});
   cfg.notified_entity = c.get_string("notified_entity", cfg.notified_entity);
   // RFC 3435 §3.2.2 NotifiedEntity: [local@]domain[:port].
   if (!mgcp::parse_notified_entity(cfg.notified_entity))
     c.error("notified_entity", "expected [name@]host[:port], e.g. \"ca@127.0.0.1:2727\"");
-  cfg.mgcp_port = static_cast<std::uint16_t>(c.get_int("mgcp_port", cfg.mgcp_port, 1, 65535));
+  cfg.mgcp_address = c.get_string("mgcp_address", cfg.mgcp_address);
+  if (cfg.mgcp_address.empty()) c.error("mgcp_address", "empty (an IP address to bind)");
+  cfg.mgcp_port = static_cast<std::uint16_t>(c.get_int("mgcp_port", cfg.mgcp_port, 0, 65535));
+  if (auto b = c.group("backhaul")) {
+    b->check_known({"address", "port"});
+    cfg.backhaul.address = b->get_string("address", cfg.backhaul.address);
+    if (cfg.backhaul.address.empty()) b->error("address", "empty (an IP address to listen on)");
+    cfg.backhaul.port = static_cast<std::uint16_t>(b->get_int("port", cfg.backhaul.port, 0, 65535));
+  }
   if (auto cdr = c.group("cdr")) {
     cdr->check_known({"path", "fsync"});
     cfg.cdr.path = cdr->get_string("path", "");

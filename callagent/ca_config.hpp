@@ -8,6 +8,7 @@
 
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
+#include "isdn/pri_adapter.hpp"
 
 namespace tandem::callagent {
 
@@ -33,12 +34,21 @@ struct span_channels {
   std::vector<unsigned> channels;  ///< in the order written ("1-15,17-31")
 };
 
+/// How a trunk group's calls are signalled.
+enum class trunk_signalling {
+  pri,   ///< ISDN PRI: Q.931 (libpri, user side) over each span's D-channel backhaul
+  none,  ///< no signalling from this call agent (circuits reached otherwise, tests)
+};
+
 /// A set of B-channels on one gateway, hunted as one.
 struct trunk_group_config {
   std::string name;
   std::string gateway;
   std::vector<span_channels> spans;
   callagent::hunting hunting = hunting::ascending;
+  trunk_signalling signalling = trunk_signalling::pri;
+  /// Q.931 dialect of the spans' D-channels (pri only).
+  isdn::switch_type switch_kind = isdn::switch_type::euroisdn_e1;
 };
 
 /// Where a route sends a call.
@@ -89,9 +99,17 @@ struct timers_config {
   std::chrono::milliseconds graceful_drain{60'000};
 };
 
+/// Where the call agent accepts its gateways' D-channel backhaul links (docs/backhaul.md).
+struct backhaul_listen_config {
+  std::string address = "0.0.0.0";
+  std::uint16_t port = 2944;  ///< 0: any free port (the daemon logs the one bound)
+};
+
 struct ca_config {
   std::string notified_entity = "ca@127.0.0.1:2727";
-  std::uint16_t mgcp_port = 2727;  ///< RFC 3435 §3.5: call agents listen on 2727
+  std::string mgcp_address = "0.0.0.0";  ///< address the MGCP UDP socket binds
+  std::uint16_t mgcp_port = 2727;  ///< RFC 3435 §3.5: call agents listen on 2727; 0: any
+  backhaul_listen_config backhaul;
   std::vector<gateway_config> gateways;
   std::vector<trunk_group_config> trunk_groups;
   std::vector<normalise_rule> normalise;
