@@ -295,6 +295,7 @@ void write_error(writer& w, const error_descriptor& e) {
     if (c == '"') c = '\'';
     if (c == '\r' || c == '\n') c = ' ';
   }
+  if (!w.compact()) w.raw(" ");
   w.raw(text.empty() ? "{}" : "{\"" + text + "\"}");
 }
 
