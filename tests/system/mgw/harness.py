@@ -423,12 +423,14 @@ mgw = {{
         return out
 
 
-def exchange_config(workdir, name, mode, socket_path, subscribers):
+def exchange_config(workdir, name, mode, socket_path, subscribers, media=()):
     subs = ",\n".join(f"        {s}" for s in subscribers)
+    media_text = ", ".join(f'{{ name = "{n}"; file = "{f}"; }}' for n, f in media)
     return write(os.path.join(workdir, f"{name}.cfg"), f"""
 pstn = {{
   mode = "{mode}";
   record_seconds = 20;
+  {"media = ( " + media_text + " );" if media else ""}
   control = {{ address = "127.0.0.1"; port = 0; }};
   spans = (
     {{
@@ -507,8 +509,8 @@ def tshark_count(pcap, decode_as, display_filter):
 class Topology:
     """Exchange A (network) ─ gateway 1 ═ backhaul/MGCP driver ═ gateway 2 ─ exchange B (CPE)."""
 
-    def __init__(self, mgw_binary, pstn_binary, b_subscribers=None, mgcp_extra=""):
-        self.workdir = tempfile.mkdtemp(prefix="tandem-mgw-sys-")
+    def __init__(self, mgw_binary, pstn_binary, b_subscribers=None, mgcp_extra="", b_media=(), workdir=None):
+        self.workdir = workdir or tempfile.mkdtemp(prefix="tandem-mgw-sys-")
         self.keep = False
         self.ca = CallAgent()
         self.bridge = BackhaulBridge()
@@ -523,7 +525,7 @@ class Topology:
                                                        ['{ number = "1001"; behaviour = "manual"; }']),
                           os.path.join(self.workdir, "exchange-a.log"))
         self.exchanges.append(self.a)
-        self.b = Exchange(pstn_binary, exchange_config(self.workdir, "exchange-b", "cpe", b_sock, subs_b),
+        self.b = Exchange(pstn_binary, exchange_config(self.workdir, "exchange-b", "cpe", b_sock, subs_b, b_media),
                           os.path.join(self.workdir, "exchange-b.log"))
         self.exchanges.append(self.b)
         self.gw1 = Gateway(mgw_binary, self.workdir, "mgw1.tandem.test", a_sock, self.ca.port, self.bridge.port,
