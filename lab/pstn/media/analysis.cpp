@@ -17,6 +17,9 @@ constexpr double min_purity = 0.8;
 constexpr double min_level_dbm0 = -45.0;
 constexpr double merge_hz = 15.0;
 constexpr double min_duration_ms = 40.0;
+/// Non-tone frames bridged inside a tone: a lost block or a codec's bad frame is a dropout,
+/// not the end of the tone (tone detectors call this hangover).
+constexpr int max_gap_frames = 2;
 
 double energy(std::span<const std::int16_t> pcm) {
   double e = 0;
@@ -73,6 +76,7 @@ std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
   std::optional<tone_segment> current;
   double hz_sum = 0, level_sum = 0;
   int frames = 0;
+  int gap_frames = 0;  // non-tone frames since the current segment's last tone frame
   auto close = [&] {
     if (current && current->duration_ms >= min_duration_ms) {
       current->frequency_hz = hz_sum / frames;
@@ -103,13 +107,16 @@ std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
     bool is_tone = level >= min_level_dbm0 && best / total >= min_purity;
     double t_ms = static_cast<double>(start) * 1000.0 / sample_rate;
     if (is_tone && current && std::abs(best_hz - hz_sum / frames) <= merge_hz) {
-      current->duration_ms += 20.0;
+      current->duration_ms += 20.0 * (gap_frames + 1);  // a bridged gap counts as tone
+      gap_frames = 0;
       hz_sum += best_hz;
       level_sum += level;
       ++frames;
       continue;
     }
+    if (!is_tone && current && ++gap_frames <= max_gap_frames) continue;  // maybe a dropout
     close();
+    gap_frames = 0;
     if (is_tone) {
       current = tone_segment{best_hz, level, t_ms, 20.0};
       hz_sum = best_hz;

@@ -19,8 +19,8 @@ struct tone_segment {
 
 /// Splits the recording in 20 ms frames; a frame holds a tone when one frequency (Goertzel
 /// around the zero-crossing estimate, 200-3800 Hz) carries at least 80 % of its power and its level is above -45 dBm0.
-/// Consecutive tone frames within 15 Hz of each other merge; segments shorter than 40 ms are
-/// dropped. DTMF (two frequencies) is not a tone here: see the DTMF detector.
+/// Consecutive tone frames within 15 Hz of each other merge, across gaps of up to two frames
+/// (40 ms: a lost block or a codec's bad frame); segments shorter than 40 ms are dropped. DTMF (two frequencies) is not a tone here: see the DTMF detector.
 [[nodiscard]] std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm);
 
 /// Power of `frequency_hz` in `pcm` relative to the total power (0..1), by Goertzel.

@@ -143,6 +143,17 @@ TEST(tone_finder, when_two_tones_are_separated_by_silence_then_both_are_reported
   EXPECT_NEAR(t[1].start_ms, 300, 0.1);
 }
 
+TEST(tone_finder, when_a_tone_has_a_short_dropout_then_it_stays_one_segment) {
+  auto pcm = sine(1004, -10, 4000);                     // 500 ms
+  std::fill(pcm.begin() + 1600, pcm.begin() + 1680, 0);  // one lost 10 ms block
+  auto t = find_tones(pcm);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_NEAR(t[0].frequency_hz, 1004, 2);
+  EXPECT_NEAR(t[0].duration_ms, 500, 0.1);
+  std::fill(pcm.begin() + 2400, pcm.begin() + 3200, 0);  // 100 ms of silence: two tones
+  EXPECT_EQ(find_tones(pcm).size(), 2u);
+}
+
 TEST(tone_finder, when_two_frequencies_sound_together_then_it_is_not_a_tone) {
   auto lo = sine(770, -10, 1600);
   auto hi = sine(1336, -10, 1600);
