@@ -75,6 +75,8 @@ void sim_span::on_disconnected() {
   link_.close_connection();
   if (link_state_ == link_state::down) return;
   link_state_ = link_state::down;
+  // An answer received before the peer left must not count as a block from it on the next tick.
+  have_answer_ = false;
   link_lost_counter_->add();
   log_->warn("span {}: peer gone from {}: loss of signal", config_.number, config_.socket_path);
   set_alarm(alarm::remote_alarm, false);

@@ -166,7 +166,10 @@ TEST(sim_span, when_slave_restarts_then_master_raises_loss_of_signal_and_keeps_t
   ASSERT_TRUE(wait_until([&] { return any(b.master->alarms() & alarm::loss_of_signal); }));
   // The master is the clock: it ticks on, with idle rx, whether or not the slave is there.
   const auto ticks = b.master->stats().ticks;
+  const auto clears = b.master_handler.loss_of_signal_clears.load();
   ASSERT_TRUE(wait_until([&] { return b.master->stats().ticks >= ticks + 10; }));
+  // The answer to the last block before the slave left must not count as a block from it.
+  EXPECT_EQ(b.master_handler.loss_of_signal_clears.load(), clears);
 
   const auto good_before = b.master_handler.good_blocks.load();
   b.slave->start(b.slave_handler);

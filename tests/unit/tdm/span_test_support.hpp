@@ -88,12 +88,19 @@ class pattern_handler : public span_handler {
     frames_.emplace_back(frame.begin(), frame.end());
   }
 
-  void on_alarm(alarm active) override { last_alarm.store(static_cast<std::uint8_t>(active)); }
+  void on_alarm(alarm active) override {
+    const auto before = static_cast<alarm>(last_alarm.exchange(static_cast<std::uint8_t>(active)));
+    if (any(before & alarm::loss_of_signal) && !any(active & alarm::loss_of_signal))
+      loss_of_signal_clears.fetch_add(1);
+  }
 
   [[nodiscard]] std::vector<std::vector<std::uint8_t>> frames() const {
     std::lock_guard lock(mutex_);
     return frames_;
   }
+  /// How often loss of signal went from raised to cleared.
+  std::atomic<unsigned> loss_of_signal_clears{0};
+
   [[nodiscard]] bool has_alarm(alarm a) const {
     return any(static_cast<alarm>(last_alarm.load()) & a);
   }
