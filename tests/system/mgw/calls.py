@@ -158,7 +158,7 @@ class Call:
         return ev["cause"]["value"]
 
 
-def wait_tone(client, call, hz, timeout=6.0):
+def wait_tone(client, call, hz, timeout=4.0):
     def found():
         for t in client.ok("audio", call=call)["tones"]:
             if abs(t["hz"] - hz) <= 15 and t["duration_ms"] >= 300:
@@ -176,7 +176,7 @@ def wait_play_start(client, call, timeout=5.0):
     return v
 
 
-def wait_reference(client, call, sent_at_us, timeout=8.0):
+def wait_reference(client, call, sent_at_us, timeout=5.0):
     def found():
         r = client.ok("audio", call=call, reference="marker", sent_at_us=sent_at_us)
         return r if "reference" in r and "one_way_ms" in r else None

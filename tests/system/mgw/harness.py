@@ -375,7 +375,7 @@ mgw = {{
     {mgcp_extra}
   }};
   rtp = {{ bind = "127.0.0.1"; port_min = {self.rtp_min}; port_max = {self.rtp_max}; }};
-  codecs = {{ enabled = [ "PCMU", "PCMA", "G729", "G723" ]; dtmf_relay = {"false" if os.environ.get("TANDEM_SYS_NO_RELAY") else "true"}; echo_cancellation = false; }};
+  codecs = {{ enabled = [ "PCMU", "PCMA", "G729", "G723" ]; dtmf_relay = true; echo_cancellation = false; }};
   spans = ( {{ number = 1; type = "e1"; backend = "sim"; socket = "{socket_path}"; mode = "connect";
               clock = "slave"; tick_ms = 10; alarm_hold_ms = 1000; }} );
   virtual_endpoints = {virtual};
