@@ -139,7 +139,7 @@ void backhauled_pri_link::rearm_timer() {
   });
 }
 
-void backhauled_pri_link::attach(frame_sender send) {
+void backhauled_pri_link::attach(frame_sender send, const void* owner) {
   if (adapter_) detach();
   // A fresh libpri controller per connection: its first SABME (Q.921 §5.5.1) goes out at
   // once through the new connection instead of waiting for T200 on a stale one.
@@ -151,12 +151,14 @@ void backhauled_pri_link::attach(frame_sender send) {
   }
   adapter_ = std::move(*adapter);
   send_ = std::move(send);
+  owner_ = owner;
   link_log()->info("{}: backhaul attached, starting the data link", name_);
   settle(false);
 }
 
 void backhauled_pri_link::detach() {
   send_ = nullptr;
+  owner_ = nullptr;
   if (!adapter_) return;
   const bool was_up = adapter_->link_up();
   link_log()->warn("{}: backhaul detached, {} call(s) dropped", name_, channels_.size());

@@ -50,7 +50,12 @@ class backhauled_pri_link final : public q931_link {
   // ---- the backhaul side ----------------------------------------------------------------------
   /// The gateway carrying this span has connected: frames go out through `send`, and the
   /// data link is (re)started (Q.921 SABME).
-  void attach(frame_sender send);
+  /// `owner` names the connection (detach_from() of a stale connection then does nothing).
+  void attach(frame_sender send, const void* owner = nullptr);
+  /// detach() if the connection `owner` is still the one attached.
+  void detach_from(const void* owner) {
+    if (owner_ == owner) detach();
+  }
   /// The gateway's backhaul is gone: libpri's state goes with it (every call reference is
   /// dropped and on_link_down reported if the link was up); frames are dropped until attach().
   void detach();
@@ -85,6 +90,7 @@ class backhauled_pri_link final : public q931_link {
   std::unique_ptr<isdn::pri_adapter> adapter_;
   q931_handler* handler_ = nullptr;
   frame_sender send_;
+  const void* owner_ = nullptr;
   std::deque<isdn::link_event> pending_;
   std::optional<timer_id> libpri_timer_;
   std::optional<timer_id> deliver_timer_;

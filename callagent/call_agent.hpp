@@ -54,6 +54,10 @@ class call_agent final : private mgcp_stack_handler {
   /// Audits every configured gateway (RFC 3435 §2.3.10 wildcard AUEP) and starts keep-alives.
   void start();
 
+  /// Clears every call (shutdown): DISCONNECT on their PRI legs and DLCX on their
+  /// connections, records written as the clearing completes; released by the call agent.
+  void release_all(cause why);
+
   /// An MGCP datagram from the socket.
   void on_mgcp_datagram(const mgcp::peer& from, std::string_view datagram) { mgcp_.on_datagram(from, datagram); }
 

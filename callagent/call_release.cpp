@@ -55,6 +55,10 @@ void call_agent::leg_signalling_gone(call& c, std::size_t leg, leg_event event) 
   leg_event_on(c, leg, event);
 }
 
+void call_agent::release_all(cause why) {
+  for (call_ref id : call_ids()) clear_call(id, why, released_by::call_agent);
+}
+
 void call_agent::clear_call(call_ref id, cause why, released_by who) {
   call* c = find(id);
   if (c == nullptr || c->state == call_state::releasing) return;
