@@ -351,5 +351,69 @@ TEST(network_signal, when_ringback_plays_on_a_connection_then_the_far_line_hears
     EXPECT_LT(share_at(near, 425), 0.01);
 }
 
+TEST(network_signal, when_a_virtual_endpoint_plays_a_line_signal_then_its_connections_send_it) {
+    e1_bench b(/*virtual_endpoints=*/1);
+    auto p = params_for("PCMA", 8, 20);
+    auto line_side = b.engine->create_connection(b.ts(3), p);
+    auto virt = b.engine->create_connection(*b.engine->find_endpoint("rtp/1"), p);
+    ASSERT_TRUE(line_side && virt && join(*b.engine, *line_side, *virt));
+    ASSERT_TRUE(b.engine->play_signal(*b.engine->find_endpoint("rtp/1"), signal_tone::congestion));
+    const auto x = capture(b, 3, 150);
+    const auto burst = first_burst(std::span<const std::int16_t>(x).subspan(8 * 200), 200);
+    ASSERT_FALSE(burst.empty());
+    EXPECT_NEAR(peak_hz(burst), 425, 3);
+}
+
+TEST(network_signal, when_the_connection_signal_is_stopped_then_the_far_line_hears_the_near_line_again) {
+    e1_bench b;
+    auto p = params_for("PCMA", 8, 20);
+    auto a = b.engine->create_connection(b.ts(1), p);
+    auto c = b.engine->create_connection(b.ts(2), p);
+    ASSERT_TRUE(a && c && join(*b.engine, *a, *c));
+    ASSERT_TRUE(b.engine->play_signal(b.ts(1), signal_tone::continuity, 0, a->id));
+    std::array<std::int16_t, 80> talk{}, block{};
+    std::vector<std::int16_t> during, after;
+    double phase = 0;
+    for (int t = 0; t < 200; ++t) {
+        if (t == 100) {
+            ASSERT_TRUE(b.engine->stop_signal(b.ts(1), signal_tone::continuity, a->id));
+        }
+        phase = codecs::audio::fill_sine(talk, 600.0, 6000.0, 8000, phase);  // ts 1's talker
+        b.put(1, talk);
+        b.tick();
+        b.get(2, block);
+        if (t >= 40 && t < 100) during.insert(during.end(), block.begin(), block.end());
+        if (t >= 150) after.insert(after.end(), block.begin(), block.end());
+    }
+    // While R/co1@a plays, the far line hears 2010 Hz instead of the talker; afterwards the talker.
+    EXPECT_NEAR(peak_hz(during), 2010, 3);
+    EXPECT_LT(share_at(during, 600), 0.01);
+    EXPECT_NEAR(peak_hz(after), 600, 3);
+}
+
+TEST(signals, when_quiet_termination_is_on_then_the_line_hears_nothing_of_the_connection) {
+    e1_bench b;
+    auto p = params_for("PCMA", 8, 20);
+    auto a = b.engine->create_connection(b.ts(1), p);
+    auto c = b.engine->create_connection(b.ts(2), p);
+    ASSERT_TRUE(a && c && join(*b.engine, *a, *c));
+    std::array<std::int16_t, 80> talk{}, block{};
+    std::vector<std::int16_t> before, quiet;
+    double phase = 0;
+    for (int t = 0; t < 160; ++t) {
+        if (t == 80) {
+            ASSERT_TRUE(b.engine->play_signal(b.ts(2), signal_tone::quiet));
+        }
+        phase = codecs::audio::fill_sine(talk, 600.0, 6000.0, 8000, phase);
+        b.put(1, talk);
+        b.tick();
+        b.get(2, block);
+        if (t >= 40 && t < 80) before.insert(before.end(), block.begin(), block.end());
+        if (t >= 81) quiet.insert(quiet.end(), block.begin(), block.end());
+    }
+    EXPECT_NEAR(peak_hz(before), 600, 3);  // the talker reached ts 2 ...
+    EXPECT_LT(rms(quiet), 50);             // ... until T/qt silenced the line
+}
+
 }  // namespace
 }  // namespace tandem::gateway::test
