@@ -149,5 +149,47 @@ TEST_F(signals_agent, when_a_signal_cannot_be_played_then_the_agent_is_told_of) 
     EXPECT_NE(last_sent().find("O: G/of(G/cg)"), std::string::npos) << last_sent();
 }
 
+/// The value of the first line starting with `prefix` in a response ("I: ", "m=audio ").
+std::string line_value(const std::string& text, const std::string& prefix) {
+    const auto at = text.find("\n" + prefix);
+    if (at == std::string::npos) return {};
+    const auto start = at + 1 + prefix.size();
+    return text.substr(start, text.find_first_of("\r\n", start) - start);
+}
+
+std::string sdp_to(unsigned port) {
+    return "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio " + std::to_string(port) +
+           " RTP/AVP 8\na=rtpmap:8 PCMA/8000\na=ptime:20\n";
+}
+
+TEST_F(signals_agent, when_crcx_embeds_rbk_on_the_new_connection_then_the_far_line_hears_ringback) {
+    // Leg A on ts 10 asks for ringback toward the network on itself (G/rbk@$); leg B on ts 11
+    // is its far end over RTP on 127.0.0.1.
+    const auto a = send("CRCX 20 ds/e1-1/10@mgw.tandem.test MGCP 1.0\nC: 1\nL: p:20, a:PCMA\nM: sendrecv\n"
+                        "X: 20\nR: G/oc(N)\nS: G/rbk@$\n");
+    ASSERT_EQ(a.substr(0, 9), "200 20 OK") << a;
+    const auto a_id = line_value(a, "I: ");
+    const auto a_port = std::stoul(line_value(a, "m=audio "));
+    const auto b = send("CRCX 21 ds/e1-1/11@mgw.tandem.test MGCP 1.0\nC: 1\nL: p:20, a:PCMA\nM: sendrecv\n\n" +
+                        sdp_to(static_cast<unsigned>(a_port)));
+    ASSERT_EQ(b.substr(0, 9), "200 21 OK") << b;
+    const auto b_port = std::stoul(line_value(b, "m=audio "));
+    const auto md = send("MDCX 22 ds/e1-1/10@mgw.tandem.test MGCP 1.0\nC: 1\nI: " + a_id + "\n\n" +
+                         sdp_to(static_cast<unsigned>(b_port)));
+    ASSERT_EQ(md.substr(0, 9), "200 22 OK") << md;
+    EXPECT_EQ(counters_.value("signals.played.g_rbk"), 1u);
+    std::vector<std::int16_t> far, near;
+    std::array<std::int16_t, 80> block{};
+    for (int t = 0; t < 80; ++t) {  // inside the first 1 s burst (the jitter buffer delays it)
+        bench_.tick();
+        bench_.get(11, block);
+        if (t >= 30) far.insert(far.end(), block.begin(), block.end());
+        bench_.get(10, block);
+        if (t >= 30) near.insert(near.end(), block.begin(), block.end());
+    }
+    EXPECT_GT(share_at(far, 425), 0.9);
+    EXPECT_LT(share_at(near, 425), 0.01);  // the near line does not hear it
+}
+
 }  // namespace
 }  // namespace tandem::gateway::test
