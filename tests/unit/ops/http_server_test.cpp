@@ -150,7 +150,9 @@ TEST(http_server, when_a_client_stalls_mid_request_then_the_connection_is_closed
     stalled.send("GET /metr");
     EXPECT_TRUE(stalled.closed_by_peer());
   }
-  EXPECT_EQ(server.counters().value("timeouts"), 1u);
   tandem::asio::post(io, [&] { server.stop(); });
   t.join();
+  // Read after the io_context has drained: the stream closes the socket on time-out before the
+  // read handler that counts it runs.
+  EXPECT_EQ(server.counters().value("timeouts"), 1u);
 }
