@@ -17,6 +17,8 @@ packages=(
   tshark sip-tester espeak-ng sox
   # tandem-pstn control protocol (JSON lines)
   nlohmann-json3-dev
+  # ops: Debian package Depends (dpkg-shlibdeps) and `systemd-analyze verify` on the units
+  dpkg-dev systemd
 )
 
 missing=()
