@@ -19,7 +19,7 @@
 
 namespace tandem::callagent {
 
-/// The PRI links the call agent runs, by gateway name (as in the hello) and span number.
+/// The PRI links the call agent runs, by gateway domain (as in the hello) and span number.
 using pri_link_map = std::map<std::pair<std::string, unsigned>, backhauled_pri_link*>;
 
 class backhaul_session {

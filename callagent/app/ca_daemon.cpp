@@ -216,7 +216,11 @@ class daemon {
     for (const auto& tg : config_.trunk_groups) {
       if (tg.signalling != trunk_signalling::pri) continue;
       for (const auto& span : tg.spans) {
-        std::pair<std::string, unsigned> key{tg.gateway, span.span};
+        // The backhaul hello names a gateway by its MGCP domain (docs/backhaul.md).
+        std::string domain = tg.gateway;
+        for (const auto& g : config_.gateways)
+          if (g.name == tg.gateway && !g.domain.empty()) domain = g.domain;
+        std::pair<std::string, unsigned> key{domain, span.span};
         if (link_map_.count(key) > 0) continue;
         auto link = backhauled_pri_link::create(fmt::format("{} span {}", tg.gateway, span.span), tg.switch_kind, timers_);
         if (!link) {
@@ -251,6 +255,7 @@ class daemon {
     acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
+        std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
         auto c = std::make_shared<backhaul_connection>(std::move(socket), link_map_, counters_);
         connections_.push_back(c);
         c->start();
@@ -297,9 +302,10 @@ class daemon {
   asio::signal_set signals_;
   counter_set counters_{"ca"};
   std::unique_ptr<cdr_file> cdr_;
-  std::unique_ptr<call_agent> agent_;
+  // The links outlive the call agent (call_agent::attach_link) and the backhaul sessions.
   std::vector<std::unique_ptr<backhauled_pri_link>> links_;
   pri_link_map link_map_;
+  std::unique_ptr<call_agent> agent_;
   std::vector<std::weak_ptr<backhaul_connection>> connections_;
   std::array<char, 65536> datagram_{};
   udp::endpoint from_;

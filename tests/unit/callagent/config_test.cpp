@@ -48,6 +48,31 @@ TEST(ca_config, when_pstn_example_is_loaded_then_values_are_as_written) {
   EXPECT_EQ(cfg->routes[0].called.strip, 4u);
   EXPECT_EQ(cfg->normalise.size(), 2u);
   EXPECT_EQ(cfg->timers.no_answer, std::chrono::milliseconds(90'000));
+  EXPECT_EQ(cfg->backhaul.port, 2944);
+  EXPECT_EQ(cfg->mgcp_address, "0.0.0.0");
+  EXPECT_EQ(cfg->trunk_groups[1].signalling, trunk_signalling::pri);
+  EXPECT_EQ(cfg->trunk_groups[1].switch_kind, isdn::switch_type::euroisdn_e1);
+}
+
+TEST(ca_config, when_t1_example_is_loaded_then_spans_speak_ni2_and_backhaul_port_is_any) {
+  auto cfg = load_ca_config_file((source_dir() / "etc/ca/route-advance.cfg").string());
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->backhaul.address, "127.0.0.1");
+  EXPECT_EQ(cfg->backhaul.port, 0);
+  EXPECT_EQ(cfg->trunk_groups[0].switch_kind, isdn::switch_type::ni2);
+}
+
+TEST(ca_config, when_signalling_or_switch_type_is_unknown_then_error_names_the_setting) {
+  const std::string e = errors_of(R"(callagent = {
+  backhaul = { port = 70000; };
+  gateways = ( { name = "g"; } );
+  trunk_groups = ( { name = "t"; gateway = "g"; signalling = "cas"; switch_type = "dms100";
+                     spans = ( { span = 1; channels = "1-23"; } ); } );
+  routes = ( { name = "r"; prefix = "1"; targets = ( { trunk_group = "t"; } ); } );
+};)");
+  EXPECT_NE(e.find("callagent.backhaul.port"), std::string::npos) << e;
+  EXPECT_NE(e.find("signalling"), std::string::npos) << e;
+  EXPECT_NE(e.find("switch_type"), std::string::npos) << e;
 }
 
 TEST(ca_config, when_setting_is_wrong_then_error_names_its_path_and_line) {
