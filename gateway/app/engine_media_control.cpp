@@ -289,6 +289,12 @@ void engine_media_control::poll(mgcp::media_event_handler& handler) {
           o.name.package = "T";
           auto c = continuity_.find(*address);
           o.name.event = c != continuity_.end() ? c->second : "co1";
+          if (ev->connection.value() != 0) {
+            // The tone came back from RTP while R/co1@c or R/co2@c played (RFC 3660 §2.7).
+            o.name.package = "R";
+            for (const auto& [key, p] : connections_)
+              if (p.engine == engine && p.id == ev->connection) o.name.connection = key.id.value();
+          }
           break;
         }
         case media::media_event_kind::rtp_timeout:

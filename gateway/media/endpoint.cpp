@@ -36,6 +36,8 @@ void endpoint::play(signal_tone t, char digit, connection_id on) noexcept {
         net_target_ = on;
         if (t == signal_tone::dtmf) net_tone_.queue_digit(digit);
         else net_tone_.start(t);
+        net_return_ticks_ = 0;
+        net_continuity_reported_ = false;
         return;
     }
     switch (t) {
@@ -58,6 +60,22 @@ void endpoint::stop_signal(signal_tone t, connection_id on) noexcept {
     }
     if (all || t == signal_tone::loopback) line_loop_ = false;
     if (all || (on.value() == 0 && line_tone_.current() == t)) line_tone_.stop();
+}
+
+void endpoint::run_network_continuity() noexcept {
+    const auto playing = net_tone_.current();
+    if (playing != signal_tone::continuity && playing != signal_tone::continuity_go) return;
+    for (std::size_t k = 0; k < connections_.size(); ++k) {
+        if (!connections_[k] || connections_[k]->id() != net_target_) continue;
+        const bool heard = audible_[k] && return_tone_.present(std::span<const std::int16_t>(
+                                              received_.data() + k * tick_, tick_));
+        net_return_ticks_ = heard ? net_return_ticks_ + 1 : 0;
+        if (net_return_ticks_ >= continuity_ticks && !net_continuity_reported_) {
+            net_continuity_reported_ = true;
+            if (events_ != nullptr)
+                events_->notify(media_event{media_event_kind::continuity_tone, index_, net_target_, 0});
+        }
+    }
 }
 
 void endpoint::run_continuity(bool has_line, bool conttest) noexcept {
@@ -142,6 +160,7 @@ void endpoint::tick(std::span<const std::uint8_t> rx, std::span<std::uint8_t> tx
         else if (audible_[k] && plays_to_line(connections_[k]->mode())) add_into(line_out_, received(k));
     }
     run_continuity(has_line, conttest);
+    run_network_continuity();
     if (loop && has_line) std::copy(line_in_.begin(), line_in_.end(), line_out_.begin());
     if (transponder_.generate(line_buf_)) std::copy(line_buf_.begin(), line_buf_.end(), line_out_.begin());
     // A signal toward the line replaces what the line would hear (docs/media.md "Signals").

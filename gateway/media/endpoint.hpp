@@ -13,7 +13,8 @@
 /// line would hear; on a virtual endpoint (no line) it is sent to every connection instead.
 /// A signal on one connection (G/rbk@c, R/co1@c) replaces what that connection sends. While
 /// T/co1 or T/co2 plays, the 2010 Hz return tone heard on the line is reported once
-/// (`continuity_tone`). A connection in conttest answers a 1780 Hz go tone with 2010 Hz
+/// (`continuity_tone`); while R/co1@c or R/co2@c plays, the same tone received from c's RTP
+/// is reported once, naming c. A connection in conttest answers a 1780 Hz go tone with 2010 Hz
 /// (dual-tone transponder) and otherwise loops the line back (single-tone test).
 ///
 /// Threading: owned by the media thread; built (with every buffer) on the control thread.
@@ -66,6 +67,7 @@ public:
 
 private:
     void run_continuity(bool has_line, bool conttest) noexcept;
+    void run_network_continuity() noexcept;
 
     std::string name_;
     std::optional<unsigned> slot_;
@@ -89,6 +91,8 @@ private:
     tone_detector go_tone_{1780.0};
     unsigned return_ticks_ = 0;   ///< consecutive ticks with 2010 Hz while co1/co2 plays
     bool continuity_reported_ = false;
+    unsigned net_return_ticks_ = 0;  ///< the same, from RTP, while R/co1@c or R/co2@c plays
+    bool net_continuity_reported_ = false;
     unsigned go_ticks_ = 0;       ///< consecutive ticks with 1780 Hz (transponder)
     unsigned go_hangover_ = 0;    ///< ticks the transponder keeps answering after the go tone
 };

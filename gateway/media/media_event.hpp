@@ -18,7 +18,8 @@ enum class media_event_kind {
     rtp_timeout,   ///< nothing received for the connection's RTP timeout
     rtp_resumed,   ///< packets arrive again after an RTP timeout
     continuity_tone,  ///< the 2010 Hz continuity tone came back while T/co1 or T/co2 played
-                      ///< (RFC 3660 §2.3 T/co1, T/co2 as events)
+                      ///< on the line (connection 0), or R/co1 or R/co2 on `connection`
+                      ///< (RFC 3660 §2.3 T/co1, T/co2 and §2.7 R/co1, R/co2 as events)
 };
 
 struct media_event {

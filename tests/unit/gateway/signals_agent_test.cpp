@@ -191,5 +191,24 @@ TEST_F(signals_agent, when_crcx_embeds_rbk_on_the_new_connection_then_the_far_li
     EXPECT_LT(share_at(near, 425), 0.01);  // the near line does not hear it
 }
 
+TEST_F(signals_agent, when_r_co1_comes_back_over_rtp_then_the_agent_notifies_it_for_the_connection) {
+    // Leg A (ts 12) sends the continuity tone on its connection and waits for its return; the
+    // far end (ts 13) is in netwloop and returns what it receives.
+    const auto a = send("CRCX 30 ds/e1-1/12@mgw.tandem.test MGCP 1.0\nC: 2\nL: p:20, a:PCMA\nM: sendrecv\n"
+                        "X: 30\nR: R/co1@$(N)\nS: R/co1@$\n");
+    ASSERT_EQ(a.substr(0, 9), "200 30 OK") << a;
+    const auto a_id = line_value(a, "I: ");
+    const auto b = send("CRCX 31 ds/e1-1/13@mgw.tandem.test MGCP 1.0\nC: 2\nL: p:20, a:PCMA\nM: netwloop\n\n" +
+                        sdp_to(static_cast<unsigned>(std::stoul(line_value(a, "m=audio ")))));
+    ASSERT_EQ(b.substr(0, 9), "200 31 OK") << b;
+    const auto md = send("MDCX 32 ds/e1-1/12@mgw.tandem.test MGCP 1.0\nC: 2\nI: " + a_id + "\n\n" +
+                         sdp_to(static_cast<unsigned>(std::stoul(line_value(b, "m=audio ")))));
+    ASSERT_EQ(md.substr(0, 9), "200 32 OK") << md;
+    (void)run(12, 100);
+    ASSERT_EQ(notifier_.sent_commands.size(), 1u);
+    EXPECT_NE(last_sent().find("O: R/co1@" + a_id), std::string::npos) << last_sent();
+    EXPECT_EQ(counters_.value("signals.played.r_co1"), 1u);
+}
+
 }  // namespace
 }  // namespace tandem::gateway::test

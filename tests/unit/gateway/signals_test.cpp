@@ -415,5 +415,35 @@ TEST(signals, when_quiet_termination_is_on_then_the_line_hears_nothing_of_the_co
     EXPECT_LT(rms(quiet), 50);             // ... until T/qt silenced the line
 }
 
+TEST(continuity, when_r_co1_on_a_connection_comes_back_over_rtp_then_it_is_reported_for_that_connection) {
+    // The far end (ts 2's connection) is in netwloop: it returns what it receives.
+    e1_bench b;
+    auto p = params_for("PCMA", 8, 20);
+    auto a = b.engine->create_connection(b.ts(1), p);
+    p.mode = media::connection_mode::netwloop;
+    auto c = b.engine->create_connection(b.ts(2), p);
+    ASSERT_TRUE(a && c && join(*b.engine, *a, *c));
+    ASSERT_TRUE(b.engine->play_signal(b.ts(1), signal_tone::continuity, 0, a->id));
+    (void)capture(b, 1, 100);
+    int reports = 0;
+    while (auto ev = b.engine->next_event())
+        if (ev->kind == media::media_event_kind::continuity_tone && ev->connection == a->id) ++reports;
+    EXPECT_EQ(reports, 1);
+}
+
+TEST(continuity, when_r_co1_goes_to_a_far_end_that_does_not_loop_then_nothing_is_reported) {
+    e1_bench b;
+    auto p = params_for("PCMA", 8, 20);
+    auto a = b.engine->create_connection(b.ts(1), p);
+    auto c = b.engine->create_connection(b.ts(2), p);  // sendrecv: plays it to its line only
+    ASSERT_TRUE(a && c && join(*b.engine, *a, *c));
+    ASSERT_TRUE(b.engine->play_signal(b.ts(1), signal_tone::continuity, 0, a->id));
+    (void)capture(b, 1, 100);
+    bool reported = false;
+    while (auto ev = b.engine->next_event())
+        reported = reported || ev->kind == media::media_event_kind::continuity_tone;
+    EXPECT_FALSE(reported);
+}
+
 }  // namespace
 }  // namespace tandem::gateway::test
