@@ -164,6 +164,8 @@ class daemon {
     });
     std::fflush(stdout);
     io_.run();
+    // As tandem-mgw does: every counter once at exit, for tests and post-mortems.
+    for (const auto& [name, value] : counters_.snapshot()) daemon_log()->info("counter {} {}", name, value);
     daemon_log()->info("stopped");
     return 0;
   }
