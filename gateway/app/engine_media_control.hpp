@@ -2,7 +2,8 @@
 /// The agent's media_control over the media plane's engines (gateway/media): one engine per
 /// span, and one for the virtual rtp/<n> endpoints. Maps the agent's connection ids (hex
 /// strings) to the engines' numeric ones, the negotiated codecs to codec factories, and the
-/// engines' events (DTMF, answer tone, RTP timeout) back to MGCP observed events.
+/// engines' events (DTMF, answer tone, RTP timeout, continuity tone returned) back to MGCP
+/// observed events.
 ///
 /// Signals (RFC 3660 G, D, T, R) are played by the engines (docs/media.md "Signals"): each
 /// one started is counted (`signals.played.<pkg>_<name>`, digits `signals.played.d_digit`);
