@@ -7,7 +7,7 @@
 
 A call from subscriber 1001 on A to 02012001 is routed to B (strip 4 -> 2001): SETUP ... CONNECT on
 both sides, a tone each way, DTMF A->B, release from A with cause 16 on both sides and one CDR line;
-then 02012002 (busy: 17) and 02019999 (unallocated: 1). Everything started is stopped at the end,
+then 02012002 (busy: 17), 02019999 (unallocated: 1), and a call released from B (16, callee). Everything started is stopped at the end,
 also on failure. Usage: pstn_ip_pstn.py TANDEM_CA TANDEM_MGW TANDEM_PSTN
 """
 import csv
@@ -89,6 +89,7 @@ class Bed:
     def __init__(self, ca_binary, mgw_binary, pstn_binary):
         self.workdir = tempfile.mkdtemp(prefix="tandem-ca-sys-")
         self.procs = []
+        self.b_calls_seen = set()  # exchange B's call ids already taken (events stay listed)
         self.cdr_path = os.path.join(self.workdir, "cdr.csv")
         mgcp_port = harness.free_udp_port()
         bh_port = free_tcp_port()
@@ -157,9 +158,10 @@ def answered_call(bed):
     a, b = bed.a.client, bed.b.client
     r = a.ok("call", called="02012001", calling="1001")
     a_call = r["call"]
-    ev = b.wait_event(lambda e: e.get("event") == "setup" and e.get("direction") == "incoming", timeout=15)
+    ev = b.wait_event(lambda e: e.get("event") == "setup" and e.get("direction") == "incoming"
+                      and e.get("called") == "2001" and e.get("call") not in bed.b_calls_seen, timeout=15)
     b_call = ev["call"]
-    check(ev.get("called") in (None, "2001"), f"B got called number {ev.get('called')}")
+    bed.b_calls_seen.add(b_call)
     b.ok("answer", call=b_call)
     event(b, "connect", b_call)
     event(a, "connect", a_call)
@@ -176,6 +178,22 @@ def wait_tone(client, call, hz, timeout=6.0):
     t = pstn_client.poll_until(found, timeout=timeout, step=0.2)
     check(t, f"tone {hz} Hz not found at call {call}: {client.ok('audio', call=call)['tones']}")
     return t
+
+
+def tones_both_ways(a, a_call, b, b_call, attempts=2):
+    """A plays 1004 Hz, B 1800 Hz, 700 ms each; each must find the other's tone unbroken for
+    300 ms. On a loaded 2-core host a gateway's media tick can stall and chop a tone (the same
+    known media issue tests/system/mgw handles, docs/mgw.md): played once more, and logged."""
+    for attempt in range(1, attempts + 1):
+        a.ok("play", call=a_call, source="tone", hz=1004.0, dbm0=-10, ms=700)
+        b.ok("play", call=b_call, source="tone", hz=1800.0, dbm0=-10, ms=700)
+        try:
+            return wait_tone(b, b_call, 1004.0), wait_tone(a, a_call, 1800.0)
+        except TestFailure as e:
+            if attempt == attempts:
+                raise
+            log(f"tones, attempt {attempt}: {e}; playing again")
+            time.sleep(0.5)
 
 
 def rejected_call(bed, called, want_cause):
@@ -199,10 +217,7 @@ def main():
         bed.wait_ready()
         a, b = bed.a.client, bed.b.client
         a_call, b_call = answered_call(bed)
-        a.ok("play", call=a_call, source="tone", hz=1004.0, dbm0=-10, ms=700)
-        b.ok("play", call=b_call, source="tone", hz=1800.0, dbm0=-10, ms=700)
-        t_b = wait_tone(b, b_call, 1004.0)
-        t_a = wait_tone(a, a_call, 1800.0)
+        t_b, t_a = tones_both_ways(a, a_call, b, b_call)
         log(f"tone A->B {t_b['hz']:.0f} Hz {t_b['dbm0']:.1f} dBm0, B->A {t_a['hz']:.0f} Hz {t_a['dbm0']:.1f} dBm0")
         for where, t in (("A->B", t_b), ("B->A", t_a)):
             check(-16.0 <= t["dbm0"] <= -5.0, f"{where} tone level {t['dbm0']} dBm0 (sent -10)")
@@ -227,6 +242,20 @@ def main():
         check(row.get("released_by") == "caller", f"CDR released_by {row.get('released_by')}")
         rejected_call(bed, "02012002", 17)
         rejected_call(bed, "02019999", 1)
+        # Release from the called side: A hears DISCONNECT 16, the record says callee.
+        a_call, b_call = answered_call(bed)
+        b.ok("hangup", call=b_call, cause=16)
+        ev = a.wait_event(lambda e: e.get("event") in ("disconnect", "release") and e.get("call") == a_call,
+                          timeout=15)
+        check(ev["cause"]["value"] == 16, f"A cleared with cause {ev['cause']['value']}, expected 16")
+        event(b, "release", b_call)
+        rows = pstn_client.poll_until(lambda: (lambda r: r if len(r) >= 4 else None)(bed.cdr_rows()), timeout=10)
+        check(rows, f"CDR rows after four calls: {bed.cdr_rows()}")
+        by_cause = [(r["called"], r["cause"], r["released_by"]) for r in rows]
+        log(f"CDR (called, cause, released_by): {by_cause}")
+        check(by_cause[1][:2] == ("02012002", "17"), f"busy record {by_cause[1]}")
+        check(by_cause[2][:2] == ("02019999", "1"), f"unallocated record {by_cause[2]}")
+        check(by_cause[3] == ("02012001", "16", "callee"), f"callee-released record {by_cause[3]}")
         failed = False
     except (TestFailure, pstn_client.ControlError, TimeoutError) as e:
         log(f"FAIL: {e}")
