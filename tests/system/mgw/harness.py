@@ -88,10 +88,10 @@ class BackhaulBridge:
     D-channel frames of span S from one gateway go to span S of the other (so Q.921/Q.931 runs
     end to end between the two exchanges). Keep-alive requests are answered."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
+        self.listener.bind(("127.0.0.1", port))
         self.listener.listen(8)
         self.port = self.listener.getsockname()[1]
         self.lock = threading.Lock()
@@ -108,9 +108,15 @@ class BackhaulBridge:
     def close(self):
         self.running = False
         try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept thread at once (Linux)
+        except OSError:
+            pass
+        try:
             self.listener.close()
         except OSError:
             pass
+        for t in self.threads:
+            t.join(timeout=2)
         with self.lock:
             for s in self.links.values():
                 try:
