@@ -7,8 +7,9 @@
 
 A call from subscriber 1001 on A to 02012001 is routed to B (strip 4 -> 2001): SETUP ... CONNECT on
 both sides, a tone each way, DTMF A->B, release from A with cause 16 on both sides and one CDR line;
-then 02012002 (busy: 17), 02019999 (unallocated: 1), and a call released from B (16, callee), and a call up when tandem-ca gets SIGTERM (16 both sides). Everything started is stopped at the end,
-also on failure. Usage: pstn_ip_pstn.py TANDEM_CA TANDEM_MGW TANDEM_PSTN
+then 02012002 (busy: 17), 02019999 (unallocated: 1), a call released from B (16, callee), gateway 2
+stopped mid-call (A cleared with 38), and a call up when tandem-ca gets SIGTERM (16 both sides).
+Everything started is stopped at the end, also on failure. Usage: pstn_ip_pstn.py TANDEM_CA TANDEM_MGW TANDEM_PSTN
 """
 import csv
 import os
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # nothing written into other areas' folders
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mgw"))
 import harness  # noqa: E402  (tests/system/mgw/harness.py: Gateway, Exchange, exchange_config)
@@ -71,6 +73,11 @@ callagent = {{
         if set(ports) != {"mgcp", "backhaul"}:
             self.stop()
             raise TestFailure(f"tandem-ca did not start (see {self.log_path})")
+
+    def log_count(self, *parts):
+        """Lines of the call agent's log holding every one of `parts`."""
+        with open(self.log_path, errors="replace") as f:
+            return sum(1 for line in f if all(p in line for p in parts))
 
     def stop(self):
         """SIGTERM (calls released, then exit); returns the exit status."""
@@ -172,7 +179,8 @@ def answered_call(bed):
 def wait_tone(client, call, hz, timeout=6.0):
     def found():
         for t in client.ok("audio", call=call)["tones"]:
-            if abs(t["hz"] - hz) <= 15 and t["duration_ms"] >= 300:
+            # Sent at -10 dBm0; G.729 keeps a steady tone within a few dB.
+            if abs(t["hz"] - hz) <= 15 and t["duration_ms"] >= 300 and -16.0 <= t["dbm0"] <= -5.0:
                 return t
         return None
     t = pstn_client.poll_until(found, timeout=timeout, step=0.2)
@@ -180,7 +188,7 @@ def wait_tone(client, call, hz, timeout=6.0):
     return t
 
 
-def tones_both_ways(a, a_call, b, b_call, attempts=2):
+def tones_both_ways(a, a_call, b, b_call, attempts=3):
     """A plays 1004 Hz, B 1800 Hz, 700 ms each; each must find the other's tone unbroken for
     300 ms. On a loaded 2-core host a gateway's media tick can stall and chop a tone (the same
     known media issue tests/system/mgw handles, docs/mgw.md): played once more, and logged."""
@@ -273,6 +281,27 @@ def main():
         check(by_cause[1][:2] == ("02012002", "17"), f"busy record {by_cause[1]}")
         check(by_cause[2][:2] == ("02019999", "1"), f"unallocated record {by_cause[2]}")
         check(by_cause[3] == ("02012001", "16", "callee"), f"callee-released record {by_cause[3]}")
+        # Gateway 2 dies mid-call: its backhaul closes, the PRI link toward B goes down and the
+        # call agent clears the call toward A with 38 (network out of order) at once.
+        a_call, b_call = answered_call(bed)
+        bed.gw2.stop()
+        ev = a.wait_event(lambda e: e.get("event") in ("disconnect", "release") and e.get("call") == a_call,
+                          timeout=10)
+        log(f"gateway 2 stopped mid-call: A cleared with cause {ev['cause']['value']}")
+        check(ev["cause"]["value"] == 38, f"A cleared with cause {ev['cause']['value']} when gateway 2 died, expected 38")
+        event(a, "release", a_call)
+        rows = pstn_client.poll_until(lambda: (lambda r: r if len(r) >= 5 + skip else None)(bed.cdr_rows()),
+                                      timeout=10)
+        check(rows and rows[-1]["cause"] == "38", f"record of the call cut by gateway 2: {bed.cdr_rows()[-1:]}")
+        skip += 1
+        in_service_before = bed.ca.log_count(f"{bed.gw2.name}: ", "-> in_service")
+        bed.gw2.start()
+        check(pstn_client.poll_until(lambda: bed.b.client.ok("status")["spans"][0].get("link_up"), 20),
+              "D-channel toward B not back after gateway 2 restarted")
+        # The call agent takes gateway 2's circuits back once MGCP answers again (RSIP or audit).
+        check(pstn_client.poll_until(
+            lambda: bed.ca.log_count(f"{bed.gw2.name}: ", "-> in_service") > in_service_before, 20),
+            "tandem-ca never put gateway 2 back in service")
         # SIGTERM with a call up: the call agent clears it (16) on both sides, writes its record
         # and exits 0.
         a_call, b_call = answered_call(bed)
