@@ -69,7 +69,11 @@ class udp_transport final : public mgcp_transport {
 class backhaul_connection final : public std::enable_shared_from_this<backhaul_connection> {
  public:
   backhaul_connection(tcp::socket socket, const pri_link_map& links, counter_set& counters)
-      : socket_(std::move(socket)), peer_(describe(socket_)), links_(links), counters_(counters) {}
+      : socket_(std::move(socket)),
+        hello_timer_(socket_.get_executor()),
+        peer_(describe(socket_)),
+        links_(links),
+        counters_(counters) {}
 
   void start() {
     boost::system::error_code ec;
@@ -81,6 +85,16 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
           if (auto self = weak.lock()) self->write(bytes);
         },
         counters_);
+    // docs/backhaul.md: the gateway's hello comes first; a peer that never sends one does
+    // not hold a connection for ever.
+    hello_timer_.expires_after(hello_timeout);
+    hello_timer_.async_wait([weak](boost::system::error_code wait_ec) {
+      auto self = weak.lock();
+      if (wait_ec || !self || self->closed_ || !self->session_ || !self->session_->gateway().empty()) return;
+      self->counters_.get("backhaul.rx.hello_timeout").add();
+      daemon_log()->warn("backhaul {}: no hello in {} s; closing", self->peer_, hello_timeout.count());
+      self->close();
+    });
     read();
   }
 
@@ -88,6 +102,7 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
     if (closed_) return;
     closed_ = true;
     boost::system::error_code ec;
+    hello_timer_.cancel();
     socket_.close(ec);
     daemon_log()->info("backhaul {} {}: closed", peer_, session_ ? session_->gateway() : "");
     session_.reset();  // detaches the links: their calls are cleared
@@ -126,7 +141,10 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
     });
   }
 
+  static constexpr std::chrono::seconds hello_timeout{10};
+
   tcp::socket socket_;
+  asio::steady_timer hello_timer_;
   std::string peer_;
   const pri_link_map& links_;
   counter_set& counters_;
