@@ -13,6 +13,8 @@ namespace {
 constexpr std::size_t fifo_capacity = 4096;   ///< decoded samples waiting (> 200 ms packet + slack)
 constexpr unsigned max_conceal_ticks = 12;    ///< conceal up to 120 ms of missing audio, then silence
 constexpr std::uint32_t max_gap_samples = 960; ///< a timestamp gap up to 120 ms is concealed
+/// Late packets in a row after which playout re-anchors on the stream (see handle_packet).
+constexpr unsigned resync_late_packets = 3;
 constexpr unsigned tev_timeout_ticks = 25;    ///< RFC 4733 event without update for 250 ms ends
 constexpr std::uint8_t tev_volume = 10;       ///< -10 dBm0, a typical DTMF level
 
@@ -118,7 +120,6 @@ void connection::handle_packet(const rtp::received_packet& p) noexcept {
         stats_->decode_errors.fetch_add(1, std::memory_order_relaxed);
         return;
     }
-    rx_idle_ticks_ = 0;
     if (!rx_started_) {
         rx_started_ = true;
         rx_expected_ts_ = p.timestamp;
@@ -126,10 +127,20 @@ void connection::handle_packet(const rtp::received_packet& p) noexcept {
     const auto delta = static_cast<std::int32_t>(p.timestamp - rx_expected_ts_);
     if (delta < 0) {
         // Already concealed (the packet came after its playout time): the stream stays
-        // continuous, the packet is counted and dropped.
+        // continuous, the packet is counted and dropped. A late packet is not audio received,
+        // so concealment still runs out after max_conceal_ticks.
         stats_->late_packets.fetch_add(1, std::memory_order_relaxed);
-        return;
+        // Why re-anchor: after a sender stalls and then bursts, concealment has run our
+        // expected timestamp ahead of the stream, and it would stay ahead for good (each
+        // tick conceals as much as the stream advances), dropping every packet as late and
+        // playing silence for the rest of the call. Several late packets in a row mean the
+        // stream, not one packet, is behind: follow the stream again.
+        if (++rx_late_run_ < resync_late_packets) return;
+        stats_->playout_resyncs.fetch_add(1, std::memory_order_relaxed);
+        rx_expected_ts_ = p.timestamp;
     }
+    rx_late_run_ = 0;
+    rx_idle_ticks_ = 0;
     if (delta > 0) {
         if (static_cast<std::uint32_t>(delta) <= max_gap_samples) conceal(static_cast<std::size_t>(delta));
         rx_expected_ts_ = p.timestamp;  // a longer gap (a new talkspurt) is not invented
@@ -336,6 +347,7 @@ std::unique_ptr<codec_pipeline> connection::apply(const connection_changes& c,
         encode_fill_ = 0;
         fifo_fill_ = 0;
         rx_started_ = false;
+        rx_late_run_ = 0;
         marker_next_ = true;
     }
     return codec;  // the old pipeline (or null): freed by the control thread

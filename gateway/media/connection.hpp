@@ -100,7 +100,7 @@ struct published_statistics {
         octets_received{0};
     std::atomic<std::int64_t> packets_lost{0};
     std::atomic<std::uint32_t> jitter_ms{0}, latency_ms{0};
-    std::atomic<std::uint64_t> frames_concealed{0}, late_packets{0}, events_sent{0},
+    std::atomic<std::uint64_t> frames_concealed{0}, late_packets{0}, playout_resyncs{0}, events_sent{0},
         events_received{0}, digits_detected{0}, decode_errors{0}, rtcp_sent{0}, rtcp_received{0};
 };
 
@@ -210,6 +210,7 @@ private:
     bool rx_started_ = false;
     std::uint32_t rx_expected_ts_ = 0;  ///< timestamp of the next sample the stream owes us
     unsigned rx_idle_ticks_ = 0;        ///< ticks since the last audio packet
+    unsigned rx_late_run_ = 0;          ///< late packets in a row (re-anchor after a few)
     std::vector<std::int16_t> fifo_;    ///< decoded samples waiting to be played
     std::size_t fifo_fill_ = 0;
     std::uint32_t tev_last_ts_ = 0;     ///< RFC 4733 event being played (its timestamp)

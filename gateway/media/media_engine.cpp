@@ -188,6 +188,7 @@ expected<connection_statistics, media_error> media_engine::statistics(connection
     s.latency_ms = p.latency_ms.load();
     s.frames_concealed = p.frames_concealed.load();
     s.late_packets = p.late_packets.load();
+    s.playout_resyncs = p.playout_resyncs.load();
     s.events_sent = p.events_sent.load();
     s.events_received = p.events_received.load();
     s.digits_detected = p.digits_detected.load();

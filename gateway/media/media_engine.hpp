@@ -59,7 +59,7 @@ struct connection_statistics {
     std::uint64_t packets_sent = 0, octets_sent = 0, packets_received = 0, octets_received = 0;
     std::int64_t packets_lost = 0;
     std::uint32_t jitter_ms = 0, latency_ms = 0;
-    std::uint64_t frames_concealed = 0, late_packets = 0, events_sent = 0, events_received = 0,
+    std::uint64_t frames_concealed = 0, late_packets = 0, playout_resyncs = 0, events_sent = 0, events_received = 0,
                   digits_detected = 0, decode_errors = 0, rtcp_sent = 0, rtcp_received = 0;
 };
 
