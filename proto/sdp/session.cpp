@@ -82,11 +82,12 @@ bool is_media_line(std::string_view v) {
 /// asks for gigabytes on some malformed m= lines (a "/" among the formats, a proto with no
 /// format; found by tests/fuzz/mgcp). Returns the offset of the offending line.
 std::optional<std::size_t> bad_media_line(std::string_view text) {
+  // Lines end at CR, LF or CRLF: Sofia-SIP takes a bare CR as a line end too, so a check that
+  // split at LF only would miss an m= line after "\r\r" (found by tests/fuzz/h248).
   for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = text.find('\n', start);
+    std::size_t end = text.find_first_of("\r\n", start);
     if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::string_view line = text.substr(start, end - start);
     if (line.size() >= 2 && line[0] == 'm' && line[1] == '=' && !is_media_line(line.substr(2))) return start;
     start = end + 1;
   }

@@ -82,3 +82,19 @@ TEST(sdp_session, when_an_m_line_breaks_rfc4566_grammar_then_it_is_refused_with_
 
 }  // namespace
 }  // namespace tandem::sdp
+
+namespace tandem::sdp {
+namespace {
+
+TEST(sdp_session, when_lines_end_in_bare_cr_then_a_bad_m_line_is_still_refused_before_sofia) {
+  // Sofia-SIP takes a bare CR as a line end; the m= check must see the same lines (the input
+  // that made Sofia ask for gigabytes came from tests/fuzz/h248).
+  const std::string head = "v=0\r\nc=IN IP4 1.2.3.4\r\r";
+  auto r = validate(head + "m=audio 0 RRRRMEGACO/2 [10.0.0.1]:2944\r\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().position, head.size());
+  EXPECT_TRUE(validate("v=0\ro=- 1 1 IN IP4 1.2.3.4\rs=-\rc=IN IP4 1.2.3.4\rt=0 0\rm=audio 4000 RTP/AVP 0\r"));
+}
+
+}  // namespace
+}  // namespace tandem::sdp
