@@ -2,6 +2,9 @@
 # Builds the "fuzz" preset (clang, libFuzzer, ASan + UBSan) and runs every fuzz target for N
 # seconds each (default 60), seeded from the corpora under tests/data/<target area>/.
 #   scripts/fuzz.sh [seconds] [target-name-filter]
+# With TANDEM_FUZZ_RUNS=N each target instead runs exactly N inputs from a fixed seed
+# (TANDEM_FUZZ_SEED, default 1): the same result on every machine, which is what CI uses so
+# that a run that passed here passes there. Time-bounded runs explore further; use them by hand.
 set -euo pipefail
 seconds=${1:-60}
 filter=${2:-}
@@ -23,8 +26,13 @@ for bin in $(find "$build/tests/fuzz" -type f -name '*_fuzz' -perm -u+x | sort);
   if [[ -d "$root/tests/data/$area" ]]; then
     while IFS= read -r d; do seeds+=("$d"); done < <(find "$root/tests/data/$area" -type d)
   fi
-  echo "fuzz: $name for ${seconds}s (seeds: ${#seeds[@]} folders, new inputs in $work)"
-  if ! "$bin" -max_total_time="$seconds" -max_len=8192 -timeout=10 -print_final_stats=1 \
+  echo "fuzz: $name for ${TANDEM_FUZZ_RUNS:+${TANDEM_FUZZ_RUNS} runs (seed ${TANDEM_FUZZ_SEED:-1}) or }${seconds}s (seeds: ${#seeds[@]} folders, new inputs in $work)"
+  if [[ -n "${TANDEM_FUZZ_RUNS:-}" ]]; then
+    budget=(-runs="$TANDEM_FUZZ_RUNS" -seed="${TANDEM_FUZZ_SEED:-1}")
+  else
+    budget=(-max_total_time="$seconds")
+  fi
+  if ! "$bin" "${budget[@]}" -max_len=8192 -timeout=10 -print_final_stats=1 \
        -artifact_prefix="$work/" "$work" "${seeds[@]}"; then
     echo "fuzz: $name FAILED; reproducer in $work" >&2
     status=1
