@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # developers' compile cache (optional: -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  ccache
   # foundation
   libboost-dev libexpected-dev libspdlog-dev libfmt-dev libconfig++-dev
   # media and signalling stacks
