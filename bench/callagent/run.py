@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""The call agent benchmark: call setup rates and CPU per call of tandem-ca, with its anchors
+measured in the same run, printed as one table (docs/performance.md, section "Call agent").
+
+    bench/callagent/run.py [--build DIR] [--seconds S] [--spans N] [--hold N] [--smoke] ...
+
+What it measures, in this order, each at rising rates for a bounded time per step, stopping at
+the first step with a failed call:
+  1. anchors: `sipp -sn uac` against `sipp -sn uas` (the load tool's ceiling), and kamailio as
+     a transaction-stateful proxy (tm, t_relay) between two sipps, with kamailio's CPU time per
+     call (utime + stime of all its processes from /proc over the step, divided by the calls);
+  2. tandem-ca's resident memory per active call: (VmRSS with N calls up - VmRSS idle) / N;
+  3. PSTN-IP-PSTN call setup: two tandem-pstn exchanges, two tandem-mgw and one tandem-ca
+     (pstn_bed.py), calls from exchange A to exchange B, released as soon as they connect;
+     the highest rate with zero failed calls, and tandem-ca's CPU time per call;
+  4. SIP->PSTN through tandem-ca, when tandem-ca has SIP; otherwise a "not measured" row.
+The 1-minute load average is printed with every step: other work on the host makes absolute
+figures noisy; ratios taken in one run hold better.
+
+Every process listens on 127.0.0.1 on free ports; kamailio runs with a configuration written
+here (never the system's one on 5060). Everything started is stopped at the end, also on
+failure or Ctrl-C. --smoke runs each part once at a tiny rate (under 30 s) and exits non-zero
+unless every part completed its calls; it is the ctest test bench_callagent.smoke.
+Exit status: 0 when the run completed (whatever the figures), 1 on a failed smoke run, 2 when
+the run could not be done (a tool missing, a process not starting).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import procstat  # noqa: E402
+import pstn_bed  # noqa: E402
+import pstn_load  # noqa: E402
+import sip_anchors  # noqa: E402
+from sip_anchors import BenchError  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+KIB_GOAL = 64
+CPU_RATIO_GOAL = 2.0
+LAB_RATE_GOAL = 500
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def rates(text):
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def us(seconds_per_call):
+    return f"{seconds_per_call * 1e6:,.0f} µs" if seconds_per_call is not None else "-"
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def step(self, what, rate, calls, ok, failed, achieved, cpu_per_call, note=""):
+        self.rows.append((what, f"{rate:,}", f"{calls:,}", f"{ok:,}", f"{failed:,}",
+                          f"{achieved:,.0f}" if achieved == achieved else "-", us(cpu_per_call),
+                          f"{procstat.load_average():.1f}", note))
+
+    def idle(self, what, cpu_per_s):
+        self.rows.append((what, "0", "0", "-", "-", "-", "-", f"{procstat.load_average():.1f}",
+                          f"idle CPU {cpu_per_s * 1000:.1f} ms per second"))
+
+    def print(self, out):
+        head = ("path", "cps tried", "calls", "ok", "failed", "cps achieved", "CPU/call", "load", "notes")
+        widths = [max(len(str(r[i])) for r in self.rows + [head]) for i in range(len(head))]
+        line = " | ".join(h.ljust(w) for h, w in zip(head, widths))
+        print(line, file=out)
+        print("-+-".join("-" * w for w in widths), file=out)
+        for r in self.rows:
+            print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths)), file=out)
+
+
+# -- 1. anchors ------------------------------------------------------------------------------------
+def fell_behind(r, seconds):
+    """sipp needed clearly longer than the step to create its calls (its statistics come once a
+    second, so a second of slack)."""
+    return r["created_in_s"] is None or r["created_in_s"] > seconds + 1.5
+
+
+def sipp_note(r, slow):
+    parts = [f"{n} {why}" for why, n in sorted(r["reasons"].items(), key=lambda x: -x[1])]
+    if slow:
+        parts.append("sipp fell behind the rate")
+    if r["retransmissions"]:
+        parts.append(f"{r['retransmissions']} retransmissions")
+    return "; ".join(parts)
+
+
+def sipp_ceiling(workdir, table, step_rates, seconds):
+    best = None
+    for rate in step_rates:
+        uas = sip_anchors.SippUas(workdir, pstn_bed.harness.free_udp_port(), tag=f"uas-{rate}")
+        try:
+            r = sip_anchors.sipp_uac(workdir, f"127.0.0.1:{uas.port}", pstn_bed.harness.free_udp_port(), rate,
+                                     seconds, tag=f"uac-{rate}")
+        finally:
+            uas.stop()
+        slow = fell_behind(r, seconds)
+        table.step("sipp uac -> sipp uas", rate, r["calls"], r["successful"], r["failed"], r["achieved_cps"], None,
+                   sipp_note(r, slow))
+        log(f"sipp->sipp {rate} cps: {r}")
+        if r["failed"] or slow:
+            break
+        best = rate
+    return best
+
+
+def kamailio_proxy(workdir, table, step_rates, seconds):
+    """Returns (highest rate with no failed call, CPU seconds per call at that rate)."""
+    kam = sip_anchors.Kamailio(workdir, pstn_bed.harness.free_udp_port())
+    best = None
+    try:
+        idle = idle_cpu({"kamailio": kam.cpu_meter()}, IDLE_S)["kamailio"]
+        table.idle("kamailio (tm), no calls", idle)
+        for rate in step_rates:
+            uas = sip_anchors.SippUas(workdir, pstn_bed.harness.free_udp_port(), tag=f"kam-uas-{rate}")
+            meter = kam.cpu_meter()
+            try:
+                meter.start()
+                r = sip_anchors.sipp_uac(workdir, f"127.0.0.1:{uas.port}", pstn_bed.harness.free_udp_port(), rate,
+                                         seconds, tag=f"kam-uac-{rate}", via=f"127.0.0.1:{kam.port}")
+                cpu = meter.stop()
+            finally:
+                uas.stop()
+            per_call = cpu / r["successful"] if r["successful"] else None
+            slow = fell_behind(r, seconds)
+            table.step("sipp -> kamailio (tm) -> sipp", rate, r["calls"], r["successful"], r["failed"],
+                       r["achieved_cps"], per_call, sipp_note(r, slow))
+            log(f"kamailio {rate} cps: {r}, cpu {cpu:.2f} s")
+            if r["failed"] or slow:
+                break
+            best = (rate, per_call)
+            time.sleep(1.0)  # transactions of the step leave kamailio's wait timer
+    finally:
+        errors = kam.errors()
+        kam.stop()
+    if errors:
+        log(f"kamailio logged {errors} errors (see {kam.log_path})")
+    return best
+
+
+# -- 2 and 3. the PSTN-IP-PSTN lab -------------------------------------------------------------------
+IDLE_S = 3.0  # seconds of the idle measurements (1 in --smoke)
+
+
+def idle_cpu(meters, seconds):
+    """CPU seconds per second of each meter's processes while nothing is offered."""
+    for m in meters.values():
+        m.start()
+    time.sleep(seconds)
+    return {name: m.stop() / seconds for name, m in meters.items()}
+
+
+def memory_per_call(lab, driver, hold, table_notes):
+    """(RSS with `hold` calls up - RSS idle) / hold, in KiB; RSS read after a warm-up round."""
+    warm = driver.run(20, 0, max_calls=min(hold, 40))
+    if any(c.failed for c in warm):
+        raise BenchError(f"warm-up calls failed: {pstn_load.summarise(warm, 0)['reasons']}")
+    time.sleep(1.0)
+    idle = procstat.rss_kib(lab.ca.pid)
+    held = driver.hold(hold, rate=min(100, hold))
+    time.sleep(1.0)
+    loaded = procstat.rss_kib(lab.ca.pid)
+    left = driver.release(held)
+    time.sleep(1.0)
+    after = procstat.rss_kib(lab.ca.pid)
+    if left:
+        table_notes.append(f"{left} held calls were not released within the bound")
+    return {"held": len(held), "asked": hold, "idle_kib": idle, "loaded_kib": loaded, "after_kib": after,
+            "per_call_kib": (loaded - idle) / len(held) if held else None}
+
+
+def pstn_rates(lab, driver, table, step_rates, seconds):
+    """Returns (highest passing rate, its step summary)."""
+    best = None
+    for rate in step_rates:
+        s = pstn_load.measure_step(driver, lab.pids(), rate, seconds)
+        ca_cpu = s["cpu_s"]["tandem-ca"]
+        per_call = ca_cpu / s["successful"] if s["successful"] else None
+        lab_cpu = sum(s["cpu_s"].values())
+        note = f"pdd p50 {s['pdd_ms_p50']:.0f} ms p99 {s['pdd_ms_p99']:.0f} ms; lab CPU/call " \
+               f"{us(lab_cpu / s['successful']) if s['successful'] else '-'}"
+        if s["failed"]:
+            note += "; " + ", ".join(f"{n} {why}" for why, n in sorted(s["reasons"].items(), key=lambda x: -x[1])[:3])
+        table.step(f"PSTN-IP-PSTN ({lab.spans} E1/side)", rate, s["calls"], s["successful"], s["failed"],
+                   s["offered_cps"], per_call, note)
+        log(f"PSTN-IP-PSTN {rate} cps: {s}")
+        if s["failed"]:
+            break
+        best = (rate, s, per_call)
+        time.sleep(1.0)
+    return best
+
+
+def sip_available():
+    """tandem-ca has SIP once callagent/sip is committed (another part of issue 6 is adding
+    it; work in progress in the tree does not count)."""
+    try:
+        out = subprocess.run(["git", "-C", ROOT, "log", "--oneline", "-1", "--", "callagent/sip"],
+                             capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return os.path.isdir(os.path.join(ROOT, "callagent", "sip"))
+    return bool(out.strip())
+
+
+def binaries(build):
+    paths = {"ca": os.path.join(build, "callagent", "app", "tandem-ca"),
+             "mgw": os.path.join(build, "gateway", "app", "tandem-mgw"),
+             "pstn": os.path.join(build, "lab", "pstn", "tandem-pstn")}
+    for name, path in paths.items():
+        if not os.access(path, os.X_OK):
+            raise BenchError(f"{path} not built (ninja -C {build} tandem-ca tandem-mgw tandem-pstn)")
+    return paths
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(ROOT, "build", "dev"),
+                    help="build folder holding tandem-ca, tandem-mgw, tandem-pstn (default build/dev)")
+    ap.add_argument("--ca", help="tandem-ca binary (default: from --build)")
+    ap.add_argument("--mgw", help="tandem-mgw binary (default: from --build)")
+    ap.add_argument("--pstn", help="tandem-pstn binary (default: from --build)")
+    ap.add_argument("--seconds", type=float, default=5.0, help="length of each rate step (default 5)")
+    ap.add_argument("--sipp-rates", type=rates, default=rates("2000,5000,10000,15000,20000,30000"))
+    ap.add_argument("--kamailio-rates", type=rates, default=rates("1000,2000,3000,5000,7000,10000"))
+    ap.add_argument("--pstn-rates", type=rates, default=rates("50,100,200,300,500,700,1000,1400"))
+    ap.add_argument("--spans", type=int, default=16, help="E1 spans per side of the lab (default 16)")
+    ap.add_argument("--codec", default="G729", help="codec on the IP leg (default G729)")
+    ap.add_argument("--hold", type=int, default=200, help="calls held up for the memory figure (default 200)")
+    ap.add_argument("--skip-anchors", action="store_true", help="no sipp/kamailio steps (no ratio printed)")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, configs)")
+    ap.add_argument("--smoke", action="store_true", help="one tiny step of each part (a test that the bench runs)")
+    args = ap.parse_args()
+    if args.smoke:
+        global IDLE_S
+        IDLE_S = 1.0
+        args.seconds, args.spans, args.hold = 2.0, 1, 5
+        args.sipp_rates, args.kamailio_rates, args.pstn_rates = [50], [50], [5]
+    if args.hold > args.spans * pstn_bed.CHANNELS_PER_SPAN:
+        ap.error(f"--hold {args.hold} exceeds the {args.spans * pstn_bed.CHANNELS_PER_SPAN} circuits of --spans")
+
+    workdir, cleanup = pstn_bed.new_workdir(args.keep)
+    table, notes = Table(), []
+    lab = None
+    results = {}
+    started = time.monotonic()
+    load_start = procstat.load_average()
+    try:
+        built = {} if (args.ca and args.mgw and args.pstn) else binaries(args.build)
+        ca_bin, mgw_bin, pstn_bin = args.ca or built["ca"], args.mgw or built["mgw"], args.pstn or built["pstn"]
+        if not args.skip_anchors:
+            if not sip_anchors.find_tool("sipp"):
+                raise BenchError("sipp not installed (package sip-tester; scripts/install-deps.sh)")
+            results["sipp"] = sipp_ceiling(workdir, table, args.sipp_rates, args.seconds)
+            results["kamailio"] = kamailio_proxy(workdir, table, args.kamailio_rates, args.seconds)
+        lab = pstn_bed.Lab(ca_bin, mgw_bin, pstn_bin, args.spans, args.codec, workdir)
+        lab.wait_links()
+        driver = pstn_load.Driver(lab.a.client, lab.spans)
+        idle = idle_cpu({name: procstat.CpuMeter(pid) for name, pid in lab.pids().items()}, IDLE_S)
+        table.idle(f"tandem-ca ({lab.spans} PRI spans/side), no calls", idle["tandem-ca"])
+        log(f"lab idle CPU per second: {idle}")
+        results["memory"] = memory_per_call(lab, driver, args.hold, notes)
+        log(f"memory: {results['memory']}")
+        results["pstn"] = pstn_rates(lab, driver, table, args.pstn_rates, args.seconds)
+        rc_ca = lab.close()
+        lab = None
+        if rc_ca != 0:
+            notes.append(f"tandem-ca exited with {rc_ca} after SIGTERM")
+        if sip_available():
+            notes.append("SIP->PSTN: tandem-ca has callagent/sip, but this benchmark does not drive it yet")
+            results["sip"] = None
+        else:
+            results["sip"] = None
+    except BenchError as e:
+        log(f"cannot run: {e} (work folder {workdir})")
+        return 2
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 2
+    finally:
+        if lab is not None:
+            lab.close()
+    elapsed = time.monotonic() - started
+
+    out = sys.stdout
+    print(f"\nCall agent benchmark ({os.cpu_count()} CPUs; load average {load_start:.1f} at start, "
+          f"{procstat.load_average():.1f} at end; {args.seconds:g} s per step; {elapsed:.0f} s in all)\n", file=out)
+    table.print(out)
+    print("", file=out)
+    summary = []
+    if "sipp" in results:
+        best = results["sipp"]
+        top = args.sipp_rates[-1]
+        summary.append(("sipp uac -> uas ceiling", "not reached the first rate" if best is None else
+                        f"{best:,} cps with no failed call" + (" (the highest rate tried)" if best == top else "")))
+    kam = results.get("kamailio")
+    if "kamailio" in results:
+        summary.append(("kamailio (tm) proxy", "failed at the first rate" if kam is None else
+                        f"{kam[0]:,} cps with no failed call; CPU per call {us(kam[1])} (at {kam[0]:,} cps)"))
+    mem = results.get("memory")
+    if mem and mem["per_call_kib"] is not None:
+        verdict = "meets" if mem["per_call_kib"] <= KIB_GOAL else "misses"
+        summary.append(("tandem-ca memory per active call",
+                        f"({mem['loaded_kib']:,} - {mem['idle_kib']:,} KiB) / {mem['held']} calls = "
+                        f"{mem['per_call_kib']:.1f} KiB ({verdict} the goal of {KIB_GOAL} KiB); "
+                        f"{mem['after_kib']:,} KiB after release"
+                        + (f"; only {mem['held']} of {mem['asked']} held" if mem["held"] < mem["asked"] else "")))
+    pstn = results.get("pstn")
+    if "pstn" in results:
+        if pstn is None:
+            summary.append(("PSTN-IP-PSTN", "failed at the first rate"))
+        else:
+            rate, s, per_call = pstn
+            ratio = f"; {per_call / kam[1]:.2f}x kamailio's" if kam and per_call else ""
+            top = " (the highest rate tried)" if rate == args.pstn_rates[-1] else ""
+            goal = "meets" if rate >= LAB_RATE_GOAL else "misses"
+            summary.append(("PSTN-IP-PSTN (whole lab)",
+                            f"{rate:,} cps with no failed call{top} ({goal} the goal of {LAB_RATE_GOAL} cps); "
+                            f"tandem-ca CPU per call {us(per_call)}{ratio}"))
+    if results.get("sip") is None:
+        reason = "tandem-ca has no SIP yet" if not sip_available() else "SIP->PSTN driving not written yet"
+        summary.append(("SIP->PSTN", f"not measured: {reason}"))
+    width = max(len(k) for k, _ in summary) if summary else 0
+    for k, v in summary:
+        print(f"{k.ljust(width)} : {v}", file=out)
+    for n in notes:
+        print(f"note: {n}", file=out)
+    cleanup()
+    if args.smoke:
+        return smoke_verdict(results, args)
+    return 0
+
+
+def smoke_verdict(results, args):
+    """The smoke run passes when every part completed its one step with no failed call."""
+    problems = []
+    if not args.skip_anchors:
+        if results.get("sipp") is None:
+            problems.append("sipp uac -> uas step failed")
+        if results.get("kamailio") is None:
+            problems.append("kamailio step failed")
+    mem = results.get("memory")
+    if not mem or mem["held"] != mem["asked"]:
+        problems.append(f"memory: calls not all held ({mem})")
+    if results.get("pstn") is None:
+        problems.append("PSTN-IP-PSTN step failed")
+    for p in problems:
+        log(f"smoke: {p}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except subprocess.TimeoutExpired as e:
+        log(f"a tool did not finish in time: {e}")
+        sys.exit(2)
