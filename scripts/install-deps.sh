@@ -21,6 +21,9 @@ packages=(
   nlohmann-json3-dev
   # ops: Debian package Depends (dpkg-shlibdeps) and `systemd-analyze verify` on the units
   dpkg-dev systemd
+  # call agent benchmark anchor (bench/callagent): a SIP proxy the benchmark runs itself on
+  # 127.0.0.1 with its own configuration; the system service is stopped and disabled below
+  kamailio
 )
 
 missing=()
@@ -42,4 +45,16 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
+# Debian's kamailio package enables and starts kamailio.service (a SIP server on port 5060)
+# where systemd runs; the call agent benchmark needs only the binary and its modules. The unit
+# is masked while installing (so it never starts), then unmasked and left disabled.
+hold_kamailio=0
+if [[ " ${missing[*]} " == *" kamailio "* && -d /run/systemd/system ]]; then
+  hold_kamailio=1
+  $sudo systemctl mask kamailio.service >/dev/null
+fi
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if ((hold_kamailio)); then
+  $sudo systemctl unmask kamailio.service >/dev/null
+  $sudo systemctl disable kamailio.service >/dev/null 2>&1 || true
+fi
