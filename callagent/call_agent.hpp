@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,38 @@ class call_agent final : private mgcp_stack_handler {
   /// The call on a circuit, if any.
   [[nodiscard]] const call* find_call(call_ref id) const;
   [[nodiscard]] std::vector<call_ref> call_ids() const;
+
+  // ---- administration (call_admin.cpp; the control socket, docs/ctl.md) ---------------------
+  enum class admin_status { ok, unknown_object, conflict, bad_arguments };
+  struct admin_result {
+    admin_status status = admin_status::ok;
+    std::string message;  ///< what was done, or why not
+  };
+  /// Graceful busy-out: the circuits (span 0: every span, channel 0: every channel) take no
+  /// new call (hunting skips them, a SETUP naming one is refused with cause 44, a call with no
+  /// idle circuit left gets 34); calls on them finish normally. `block` false undoes it.
+  admin_result block_circuits(const std::string& gateway, unsigned span, unsigned channel, bool block);
+  /// Circuits blocked by an operator.
+  [[nodiscard]] const std::set<circuit_index>& admin_blocked() const;
+  /// Drain: the gateway takes no new call (as after RSIP graceful, RFC 3435 §4.4.5, with no
+  /// time limit); its calls finish. `drain` false puts it back in service.
+  admin_result drain_gateway(const std::string& name, bool drain);
+  /// Clears one call with `why` (DISCONNECT on its legs, DLCX, a record released_by call_agent).
+  admin_result release_call(call_ref id, cause why);
+  /// Replaces the normalisation rules and routes with those of `fresh` (checked against the
+  /// running trunk groups first). Calls in progress keep the route they were given.
+  admin_result reload_routes(const ca_config& fresh);
+  [[nodiscard]] const ca_config& config() const;
+  [[nodiscard]] const std::map<std::string, gateway>& gateways() const;
+  [[nodiscard]] const std::map<std::string, trunk_group>& trunk_groups() const;
+  [[nodiscard]] const std::map<call_ref, call>& calls() const;
+  /// The MGCP transaction engine's counters (docs/mgcp-transactions.md).
+  [[nodiscard]] const counter_set& mgcp_counters() const;
+
+ private:
+  std::set<circuit_index> admin_blocked_;
+  /// Route tables replaced by reload_routes() while calls still pointed into them.
+  std::vector<std::vector<route_config>> retired_routes_;
 
  private:
   class link_port;

@@ -39,11 +39,48 @@ control::control_server_config read_control(const config::node& n) {
 
 }  // namespace
 
-ops_config read_ops_config(const config::node& root) {
+ops_config read_ops_config(const config::node& root) { return read_ops_config(root, "control"); }
+
+ops_config read_ops_config(const config::node& root, std::string_view control_group) {
   ops_config out;
   if (auto m = root.group("metrics")) out.metrics = read_metrics(*m);
-  if (auto c = root.group("control")) out.control = read_control(*c);
+  if (auto c = root.group(control_group)) out.control = read_control(*c);
   return out;
+}
+
+expected<void, std::string> apply_ops_option(ops_config& config, std::string_view option, std::string_view value) {
+  if (option == "--metrics") {
+    // ADDRESS:PORT, the address in brackets when it is an IPv6 literal.
+    const auto colon = value.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size())
+      return make_unexpected("--metrics: expected ADDRESS:PORT, e.g. 127.0.0.1:9464");
+    std::string_view address = value.substr(0, colon);
+    if (address.front() == '[') {
+      if (address.size() < 3 || address.back() != ']')
+        return make_unexpected("--metrics: an IPv6 address goes in brackets: [::1]:9464");
+      address = address.substr(1, address.size() - 2);
+    } else if (address.find(':') != std::string_view::npos) {
+      return make_unexpected("--metrics: an IPv6 address goes in brackets: [::1]:9464");
+    }
+    const auto port_text = value.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535)
+      return make_unexpected("--metrics: the port must be a number 0..65535 (0: any free port)");
+    metrics::http_server_config c = config.metrics.value_or(metrics::http_server_config{});
+    c.address = std::string(address);
+    c.port = static_cast<std::uint16_t>(port);
+    config.metrics = c;
+    return {};
+  }
+  if (option == "--control") {
+    if (value.empty() || value.front() != '/') return make_unexpected("--control: the socket path must be absolute");
+    control::control_server_config c = config.control.value_or(control::control_server_config{});
+    c.path = std::string(value);
+    config.control = c;
+    return {};
+  }
+  return make_unexpected("unknown option " + std::string(option));
 }
 
 }  // namespace tandem::ops

@@ -7,8 +7,11 @@
 ///
 /// Every setting is listed in docs/operations.md and docs/metrics.md.
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "common/config/reader.hpp"
+#include "common/expected.hpp"
 #include "ops/control/control_server.hpp"
 #include "ops/metrics/http_server.hpp"
 
@@ -22,5 +25,16 @@ struct ops_config {
 /// Reads `metrics` and `control` from a daemon's root group. Errors are recorded in the
 /// document (each with its path and line); the values then keep their defaults.
 [[nodiscard]] ops_config read_ops_config(const config::node& root);
+
+/// The same with the control group under another name (tandem-pstn already has a `control`
+/// group for its JSON-lines interface; its operations socket is `ops_control`).
+[[nodiscard]] ops_config read_ops_config(const config::node& root, std::string_view control_group);
+
+/// The command-line form, for a daemon whose configuration file has no place for the groups:
+///   --metrics ADDRESS:PORT   ("127.0.0.1:0", "[::1]:9464")
+///   --control PATH           (absolute)
+/// Applies one option and its value; an error says what is wrong with the value.
+[[nodiscard]] expected<void, std::string> apply_ops_option(ops_config& config, std::string_view option,
+                                                           std::string_view value);
 
 }  // namespace tandem::ops

@@ -1,6 +1,7 @@
 /// The one Asio translation unit of tandem-ca: MGCP over UDP, the backhaul listener and its
 /// connections, signals. Everything runs on one io_context thread (the control plane).
 #include "callagent/app/ca_daemon.hpp"
+#include "callagent/app/ops_binding.hpp"
 
 #include <array>
 #include <deque>
@@ -156,8 +157,8 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
 
 class daemon {
  public:
-  explicit daemon(const ca_config& config)
-      : config_(config), timers_(io_), mgcp_socket_(io_), transport_(mgcp_socket_), acceptor_(io_), signals_(io_) {}
+  explicit daemon(const ca_config& config, const ops::ops_config& ops = {}, std::string config_path = {})
+      : ops_config_(ops), config_path_(std::move(config_path)), config_(config), timers_(io_), mgcp_socket_(io_), transport_(mgcp_socket_), acceptor_(io_), signals_(io_) {}
 
   int run() {
     if (!config_.cdr.path.empty()) {
@@ -169,9 +170,16 @@ class daemon {
       cdr_ = std::move(*f);
     }
     if (!bind_mgcp() || !listen_backhaul()) return 1;
-    agent_ = std::make_unique<call_agent>(config_, timers_, [] { return std::chrono::system_clock::now(); }, transport_,
-                                          cdr_.get(), counters_);
+    // Operations (docs/ctl.md): records and MGCP datagrams pass through its taps.
+    ops_ = std::make_unique<ops_binding>(io_, ops_config_, config_path_, counters_, cdr_.get());
+    agent_ = std::make_unique<call_agent>(config_, timers_, [] { return std::chrono::system_clock::now(); },
+                                          ops_->transport(transport_), ops_->records(), counters_);
     if (!create_links()) return 1;
+    ops_->attach(*agent_);
+    if (auto started = ops_->start(); !started) {
+      daemon_log()->error("operations: {}", started.error());
+      return 1;
+    }
     agent_->start();
     receive_mgcp();
     accept();
@@ -264,6 +272,7 @@ class daemon {
     mgcp_socket_.async_receive_from(asio::buffer(datagram_), from_, [this](boost::system::error_code ec, std::size_t n) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
+        ops_->on_mgcp_received(mgcp::peer{from_.address().to_string(), from_.port()}, std::string_view(datagram_.data(), n));
         agent_->on_mgcp_datagram(mgcp::peer{from_.address().to_string(), from_.port()},
                                  std::string_view(datagram_.data(), n));
       }
@@ -303,6 +312,7 @@ class daemon {
   }
 
   void stop() {
+    if (ops_) ops_->stop();
     boost::system::error_code ec;
     acceptor_.close(ec);
     mgcp_socket_.close(ec);
@@ -313,6 +323,8 @@ class daemon {
 
   static constexpr std::chrono::seconds shutdown_grace{5};
 
+  ops::ops_config ops_config_;
+  std::string config_path_;
   ca_config config_;
   asio::io_context io_;
   asio_timer_service timers_;
@@ -325,6 +337,7 @@ class daemon {
   // The links outlive the call agent (call_agent::attach_link) and the backhaul sessions.
   std::vector<std::unique_ptr<backhauled_pri_link>> links_;
   pri_link_map link_map_;
+  std::unique_ptr<ops_binding> ops_;  // before the call agent: it holds the agent's taps
   std::unique_ptr<call_agent> agent_;
   std::vector<std::weak_ptr<backhaul_connection>> connections_;
   std::array<char, 65536> datagram_{};
@@ -334,8 +347,8 @@ class daemon {
 
 }  // namespace
 
-int run_daemon(const ca_config& config) {
-  daemon d(config);
+int run_daemon(const ca_config& config, const ops::ops_config& ops, const std::string& config_path) {
+  daemon d(config, ops, config_path);
   return d.run();
 }
 

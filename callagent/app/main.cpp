@@ -7,6 +7,7 @@
 #include "callagent/app/ca_daemon.hpp"
 #include "callagent/app/config_dump.hpp"
 #include "callagent/ca_config.hpp"
+#include "ops/ops_config.hpp"
 
 namespace {
 
@@ -14,7 +15,9 @@ void usage() {
   std::fprintf(stderr,
                "usage: tandem-ca [-c|--config FILE] [--dump-config]\n"
                "  -c, --config FILE   configuration (default /etc/tandem/ca.cfg)\n"
-               "  --dump-config       print the effective configuration and exit\n");
+               "  --dump-config       print the effective configuration and exit\n"
+               "  --metrics ADDR:PORT serve /metrics there (port 0: any, printed as \"metrics port N\")\n"
+               "  --control PATH      control socket for tandem-ctl (docs/ctl.md)\n");
 }
 
 }  // namespace
@@ -22,10 +25,16 @@ void usage() {
 int main(int argc, char** argv) {
   std::string path = "/etc/tandem/ca.cfg";
   bool dump = false;
+  tandem::ops::ops_config ops;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if ((arg == "-c" || arg == "--config") && i + 1 < argc) {
       path = argv[++i];
+    } else if ((arg == "--metrics" || arg == "--control") && i + 1 < argc) {
+      if (auto applied = tandem::ops::apply_ops_option(ops, arg, argv[++i]); !applied) {
+        std::fprintf(stderr, "tandem-ca: %s\n", applied.error().c_str());
+        return 2;
+      }
     } else if (arg == "--dump-config") {
       dump = true;
     } else if (arg == "-h" || arg == "--help") {
@@ -50,5 +59,5 @@ int main(int argc, char** argv) {
     std::fputs(tandem::callagent::app::dump_config(*config).c_str(), stdout);
     return 0;
   }
-  return tandem::callagent::app::run_daemon(*config);
+  return tandem::callagent::app::run_daemon(*config, ops, path);
 }

@@ -1,0 +1,464 @@
+#include "callagent/app/ops_binding.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "common/log.hpp"
+#include "ops/daemon_ops.hpp"
+#include "ops/metrics/emodel.hpp"
+#include "ops/metrics/mgcp_tap.hpp"
+
+namespace tandem::callagent::app {
+namespace {
+
+using ops::control::arg_type;
+using ops::control::error_code;
+using ops::control::fail;
+using json = ops::control::json;
+using ops::control::command_result;
+using ops::metrics::sample;
+
+std::string peer_key(const mgcp::peer& p) { return fmt::format("{}:{}", p.address, p.port); }
+
+command_result answer(const call_agent::admin_result& r) {
+  switch (r.status) {
+    case call_agent::admin_status::ok:
+      return json{{"result", r.message}};
+    case call_agent::admin_status::unknown_object:
+      return fail(error_code::unknown_object, r.message);
+    case call_agent::admin_status::conflict:
+      return fail(error_code::conflict, r.message);
+    case call_agent::admin_status::bad_arguments:
+      return fail(error_code::bad_arguments, r.message);
+  }
+  return fail(error_code::internal, r.message);
+}
+
+double seconds_between(std::chrono::system_clock::time_point a, std::chrono::system_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+json leg_json(const pri_leg& l) {
+  return json{{"gateway", l.gateway},
+              {"endpoint", l.endpoint},
+              {"span", l.span},
+              {"channel", l.channel},
+              {"signalling", std::string(to_string(l.state))},
+              {"connection", l.connection_id.value().empty() ? json(nullptr) : json(l.connection_id.value())},
+              {"connection_state", std::string(to_string(l.connection))}};
+}
+
+}  // namespace
+
+/// The metrics taken from each call's record, then the record passed on.
+class record_metrics final : public cdr_sink {
+ public:
+  record_metrics(ops::metrics::registry& r, cdr_sink* next) : registry_(r), next_(next) {
+    registry_.adopt(counters_, {{"ca_records.cause.{cause}", "ca_calls_ended"},
+                                {"ca_records.released_by.{side}", "ca_calls_released_by"}});
+    registry_.describe("tandem_ca_calls_ended", "Calls whose record was written, by Q.850 cause");
+    registry_.describe("tandem_ca_calls_released_by", "Calls whose record was written, by the side that ended them");
+    registry_.describe("tandem_ca_records_rtp_packets_received",
+                       "RTP packets the gateways received on the calls' connections (DLCX P: PR)");
+    registry_.describe("tandem_ca_records_rtp_packets_sent", "RTP packets the gateways sent (DLCX P: PS)");
+    registry_.describe("tandem_ca_records_rtp_packets_lost", "RTP packets the gateways counted lost (DLCX P: PL)");
+    for (const char* n : {"records", "rtp.packets_received", "rtp.packets_sent", "rtp.packets_lost"}) counters_.get(n);
+    const std::vector<double> pdd = {0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30};
+    post_dial_ = &registry_.histogram_of(
+        "tandem_ca_post_dial_delay_seconds",
+        "From the SETUP received to the first ALERTING (or CONNECT) sent back: post-dial delay (ITU-T E.721)", pdd);
+    duration_ = &registry_.histogram_of("tandem_ca_call_duration_seconds", "From answer to release, answered calls",
+                                        ops::metrics::exponential_buckets(1, 2, 14));
+    jitter_ = &registry_.histogram_of("tandem_rtp_jitter_seconds",
+                                      "Interarrival jitter of each call leg at release (RFC 3550 §6.4.1, DLCX P: JI)",
+                                      std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2});
+    delay_ = &registry_.histogram_of("tandem_rtp_one_way_delay_seconds",
+                                     "One-way delay a gateway reported for a leg (DLCX P: LA)",
+                                     std::vector<double>{0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 1});
+    mos_ = &registry_.histogram_of("tandem_ca_call_mos_cqe",
+                                   "E-model (ITU-T G.107) MOS-CQE of each answered call with RTP statistics: the "
+                                   "worse of its legs",
+                                   ops::metrics::linear_buckets(1.0, 0.25, 15));
+  }
+  ~record_metrics() override { registry_.forget(counters_); }
+
+  void write(const cdr_record& r) override {
+    counters_.get("records").add();
+    counters_.get(fmt::format("cause.{}", r.cause)).add();
+    counters_.get(fmt::format("released_by.{}", to_string(r.released_by))).add();
+    if (r.alerting) post_dial_->observe(seconds_between(r.seizure, *r.alerting));
+    else if (r.answer) post_dial_->observe(seconds_between(r.seizure, *r.answer));
+    if (r.answer) duration_->observe(seconds_between(*r.answer, r.release));
+    std::optional<double> worst;
+    for (const cdr_leg* leg : {&r.originating, &r.terminating}) {
+      if (!leg->stats) continue;
+      const auto& s = *leg->stats;
+      if (s.packets_received) counters_.get("rtp.packets_received").add(*s.packets_received);
+      if (s.packets_sent) counters_.get("rtp.packets_sent").add(*s.packets_sent);
+      if (s.packets_lost && *s.packets_lost > 0) counters_.get("rtp.packets_lost").add(static_cast<std::uint64_t>(*s.packets_lost));
+      if (s.jitter_ms) jitter_->observe(*s.jitter_ms / 1000.0);
+      if (s.latency_ms) delay_->observe(*s.latency_ms / 1000.0);
+      if (!r.answer || !s.packets_received || *s.packets_received == 0) continue;
+      auto codec = ops::quality::impairment_of(r.codec);
+      if (!codec) continue;
+      ops::quality::emodel_input in;
+      in.codec = *codec;
+      const double lost = s.packets_lost ? static_cast<double>(std::max<std::int64_t>(0, *s.packets_lost)) : 0.0;
+      in.packet_loss_percent = 100.0 * lost / (lost + static_cast<double>(*s.packets_received));
+      in.one_way_delay_ms = s.latency_ms ? *s.latency_ms : 0.0;
+      const double mos = ops::quality::evaluate(in).mos;
+      worst = worst ? std::min(*worst, mos) : mos;
+    }
+    if (worst) mos_->observe(*worst);
+    if (next_ != nullptr) next_->write(r);
+  }
+
+ private:
+  ops::metrics::registry& registry_;
+  cdr_sink* next_;
+  counter_set counters_{"ca_records"};
+  ops::metrics::histogram* post_dial_ = nullptr;
+  ops::metrics::histogram* duration_ = nullptr;
+  ops::metrics::histogram* jitter_ = nullptr;
+  ops::metrics::histogram* delay_ = nullptr;
+  ops::metrics::histogram* mos_ = nullptr;
+};
+
+/// Every datagram sent shown to the tap first.
+class tapped_transport final : public mgcp_transport {
+ public:
+  tapped_transport(ops::metrics::mgcp_tap& tap, mgcp_transport& inner) : tap_(tap), inner_(inner) {}
+  void send(const mgcp::peer& to, std::string_view datagram) override {
+    tap_.on_sent(peer_key(to), datagram, std::chrono::steady_clock::now());
+    inner_.send(to, datagram);
+  }
+
+ private:
+  ops::metrics::mgcp_tap& tap_;
+  mgcp_transport& inner_;
+};
+
+struct ops_binding::impl {
+  impl(boost::asio::io_context& io, ops::ops_config config, std::string path, counter_set& counters, cdr_sink* next)
+      : ops(io, std::move(config), {"tandem-ca", "", {}}),
+        config_path(std::move(path)),
+        ca_counters(counters),
+        records(ops.metrics(), next),
+        tap(ops.metrics()) {}
+
+  void register_gauges();
+  void register_commands();
+
+  ops::daemon_ops ops;
+  std::string config_path;
+  counter_set& ca_counters;
+  record_metrics records;
+  ops::metrics::mgcp_tap tap;
+  std::unique_ptr<tapped_transport> transport;
+  call_agent* agent = nullptr;
+};
+
+ops_binding::ops_binding(boost::asio::io_context& io, ops::ops_config config, std::string config_path,
+                         counter_set& counters, cdr_sink* records)
+    : impl_(std::make_unique<impl>(io, std::move(config), std::move(config_path), counters, records)) {}
+
+ops_binding::~ops_binding() = default;
+
+cdr_sink* ops_binding::records() { return &impl_->records; }
+
+mgcp_transport& ops_binding::transport(mgcp_transport& inner) {
+  impl_->transport = std::make_unique<tapped_transport>(impl_->tap, inner);
+  return *impl_->transport;
+}
+
+void ops_binding::on_mgcp_received(const mgcp::peer& from, std::string_view datagram) {
+  impl_->tap.on_received(peer_key(from), datagram, std::chrono::steady_clock::now());
+}
+
+void ops_binding::attach(call_agent& agent) {
+  impl_->agent = &agent;
+  // The call agent's own counters ("ca.*") and its MGCP engine's ("mgcp.*").
+  impl_->ops.metrics().adopt(impl_->ca_counters,
+                             {{"ca.mgcp.rx.{verb}", "ca_mgcp_rx"},
+                              {"ca.mgcp.tx.{verb}", "ca_mgcp_tx"},
+                              {"ca.gateways.rsip.{method}", "ca_gateways_rsip"}});
+  impl_->ops.add_counters(impl_->ca_counters);
+  impl_->ops.metrics().adopt(agent.mgcp_counters());
+  impl_->ops.add_counters(agent.mgcp_counters());
+  impl_->register_gauges();
+  impl_->register_commands();
+}
+
+expected<void, std::string> ops_binding::start() {
+  if (auto started = impl_->ops.start(); !started) return started;
+  if (auto port = impl_->ops.metrics_port()) std::printf("metrics port %u\n", static_cast<unsigned>(*port));
+  std::fflush(stdout);
+  return {};
+}
+
+void ops_binding::stop() { impl_->ops.stop(); }
+
+void ops_binding::impl::register_gauges() {
+  auto& m = ops.metrics();
+  call_agent* a = agent;
+  m.gauge_family("tandem_ca_calls", "Calls in progress, by state", [a] {
+    std::map<std::string, double> by_state{{"setting_up", 0}, {"ringing", 0}, {"answered", 0}, {"releasing", 0}};
+    for (const auto& [id, c] : a->calls()) by_state[std::string(to_string(c.state))] += 1;
+    std::vector<sample> out;
+    for (const auto& [state, n] : by_state) out.push_back({{{"state", state}}, n});
+    return out;
+  });
+  m.gauge_family("tandem_ca_circuits", "B-channels by gateway and state (idle, busy, blocked)", [a] {
+    std::map<std::pair<std::string, std::string>, double> n;
+    for (const auto& [name, gw] : a->gateways())
+      for (const char* s : {"idle", "busy", "blocked"}) n[{name, s}] = 0;
+    for (std::size_t i = 0; i < a->circuits().size(); ++i) {
+      const auto& c = a->circuits().at(i);
+      n[{c.gateway, std::string(to_string(c.state))}] += 1;
+    }
+    std::vector<sample> out;
+    for (const auto& [key, v] : n) out.push_back({{{"gateway", key.first}, {"state", key.second}}, v});
+    return out;
+  });
+  m.gauge_family("tandem_ca_circuits_admin_blocked", "B-channels busied out by an operator (tandem-ctl block)", [a] {
+    std::map<std::string, double> n;
+    for (const auto& [name, gw] : a->gateways()) n[name] = 0;
+    for (auto i : a->admin_blocked()) n[a->circuits().at(i).gateway] += 1;
+    std::vector<sample> out;
+    for (const auto& [gw, v] : n) out.push_back({{{"gateway", gw}}, v});
+    return out;
+  });
+  m.gauge_family("tandem_ca_gateway_state", "1 for the state each gateway is in (RFC 3435 §4.4 restart procedures)", [a] {
+    std::vector<sample> out;
+    for (const auto& [name, gw] : a->gateways())
+      out.push_back({{{"gateway", name}, {"state", std::string(to_string(gw.state))}}, 1.0});
+    return out;
+  });
+  m.gauge_family("tandem_ca_span_link_up", "1 when the Q.931 data link of a span is up (over the backhaul)", [a] {
+    std::map<std::pair<std::string, unsigned>, double> up;
+    for (std::size_t i = 0; i < a->circuits().size(); ++i) {
+      const auto& c = a->circuits().at(i);
+      up[{c.gateway, c.span}] = c.link_up ? 1.0 : 0.0;
+    }
+    std::vector<sample> out;
+    for (const auto& [key, v] : up) out.push_back({{{"gateway", key.first}, {"span", std::to_string(key.second)}}, v});
+    return out;
+  });
+  m.gauge_family("tandem_ca_mgcp_pending", "MGCP commands sent and not yet answered", [a] {
+    return std::vector<sample>{{{}, static_cast<double>(a->pending_mgcp())}};
+  });
+}
+
+void ops_binding::impl::register_commands() {
+  auto& r = ops.commands();
+  call_agent* a = agent;
+
+  (void)r.add({"show gateways", {}, "gateways with their state, address and circuits"}, [a](const json&) -> command_result {
+    json rows = json::array();
+    for (const auto& [name, gw] : a->gateways()) {
+      const auto& c = a->circuits();
+      rows.push_back({{"gateway", name},
+                      {"state", std::string(to_string(gw.state))},
+                      {"address", fmt::format("{}:{}", gw.config.address, gw.config.port)},
+                      {"domain", gw.config.domain.empty() ? name : gw.config.domain},
+                      {"idle", c.count(name, circuit_state::idle)},
+                      {"busy", c.count(name, circuit_state::busy)},
+                      {"blocked", c.count(name, circuit_state::blocked)}});
+    }
+    return rows;
+  });
+
+  (void)r.add({"show circuits",
+               {{"gateway", arg_type::string, false, "only this gateway"},
+                {"state", arg_type::string, false, "only circuits in this state: idle, busy or blocked"}},
+               "B-channels with their state and the call holding them"},
+              [a](const json& args) -> command_result {
+                const std::string gw = args.value("gateway", std::string{});
+                const std::string state = args.value("state", std::string{});
+                if (!gw.empty() && !a->gateways().contains(gw)) return fail(error_code::unknown_object, "no gateway " + gw);
+                if (!state.empty() && state != "idle" && state != "busy" && state != "blocked")
+                  return fail(error_code::bad_arguments, "state must be idle, busy or blocked");
+                json rows = json::array();
+                for (std::size_t i = 0; i < a->circuits().size(); ++i) {
+                  const auto& c = a->circuits().at(i);
+                  if ((!gw.empty() && c.gateway != gw) || (!state.empty() && to_string(c.state) != state)) continue;
+                  rows.push_back({{"gateway", c.gateway},
+                                  {"span", c.span},
+                                  {"channel", c.channel},
+                                  {"endpoint", c.endpoint},
+                                  {"state", std::string(to_string(c.state))},
+                                  {"admin", a->admin_blocked().contains(i) ? "blocked" : "-"},
+                                  {"call", c.state == circuit_state::busy ? json(c.owner.value()) : json(nullptr)},
+                                  {"uses", c.uses}});
+                }
+                return rows;
+              });
+
+  (void)r.add({"show trunk-groups", {}, "trunk groups with their gateway and circuits by state"},
+              [a](const json&) -> command_result {
+                json rows = json::array();
+                for (const auto& [name, g] : a->trunk_groups()) {
+                  std::size_t idle = 0, busy = 0, blocked = 0;
+                  for (auto i : g.members()) {
+                    const auto s = a->circuits().at(i).state;
+                    (s == circuit_state::idle ? idle : s == circuit_state::busy ? busy : blocked)++;
+                  }
+                  std::string hunting = "ascending";
+                  for (const auto& tg : a->config().trunk_groups)
+                    if (tg.name == name) {
+                      const char* names[] = {"ascending", "descending", "round_robin", "least_used"};
+                      hunting = names[static_cast<int>(tg.hunting)];
+                    }
+                  rows.push_back({{"trunk_group", name}, {"gateway", g.gateway()}, {"hunting", hunting},
+                                  {"circuits", g.members().size()}, {"idle", idle}, {"busy", busy}, {"blocked", blocked}});
+                }
+                return rows;
+              });
+
+  (void)r.add({"show spans", {}, "spans (gateway, span) with their Q.931 link and circuits"}, [a](const json&) -> command_result {
+    std::map<std::pair<std::string, unsigned>, json> spans;
+    for (std::size_t i = 0; i < a->circuits().size(); ++i) {
+      const auto& c = a->circuits().at(i);
+      auto& row = spans[{c.gateway, c.span}];
+      if (row.is_null())
+        row = json{{"gateway", c.gateway}, {"span", c.span}, {"link", c.link_up ? "up" : "down"}, {"idle", 0}, {"busy", 0}, {"blocked", 0}};
+      row[std::string(to_string(c.state))] = row[std::string(to_string(c.state))].get<int>() + 1;
+    }
+    json rows = json::array();
+    for (auto& [key, row] : spans) rows.push_back(std::move(row));
+    return rows;
+  });
+
+  auto call_summary = [a](const call& c) {
+    json legs = json::array();
+    for (std::size_t i = 0; i < c.legs.size(); ++i) {
+      json l = leg_json(c.legs[i]);
+      l["role"] = i == 0 ? "originating" : (c.term && *c.term == i ? "terminating" : "abandoned");
+      legs.push_back(std::move(l));
+    }
+    const auto now = std::chrono::system_clock::now();
+    return json{{"call", c.id.value()},
+                {"call_id", c.mgcp_call.value()},
+                {"state", std::string(to_string(c.state))},
+                {"calling", c.calling},
+                {"called", c.called},
+                {"route", c.route != nullptr ? json(c.route->name) : json(nullptr)},
+                {"codec", c.codec_name.empty() ? json(nullptr) : json(c.codec_name)},
+                {"age_s", static_cast<long long>(seconds_between(c.seizure, now))},
+                {"legs", legs}};
+  };
+
+  (void)r.add({"show calls", {}, "calls in progress"}, [a](const json&) -> command_result {
+    json rows = json::array();
+    for (const auto& [id, c] : a->calls()) {
+      const pri_leg& o = c.legs.front();
+      const pri_leg* t = c.term ? &c.legs[*c.term] : nullptr;
+      rows.push_back({{"call", id.value()},
+                      {"state", std::string(to_string(c.state))},
+                      {"calling", c.calling},
+                      {"called", c.called},
+                      {"from", fmt::format("{} {}", o.gateway, o.endpoint)},
+                      {"to", t != nullptr ? json(fmt::format("{} {}", t->gateway, t->endpoint)) : json(nullptr)},
+                      {"codec", c.codec_name.empty() ? json(nullptr) : json(c.codec_name)},
+                      {"age_s", static_cast<long long>(seconds_between(c.seizure, std::chrono::system_clock::now()))}});
+    }
+    return rows;
+  });
+
+  (void)r.add({"show call", {{"call", arg_type::integer, true, "call number (show calls)"}}, "one call with its legs"},
+              [a, call_summary](const json& args) -> command_result {
+                const auto id = args["call"].get<std::int64_t>();
+                auto it = id > 0 ? a->calls().find(call_ref{static_cast<std::uint64_t>(id)}) : a->calls().end();
+                if (it == a->calls().end()) return fail(error_code::unknown_object, fmt::format("no call {}", id));
+                return call_summary(it->second);
+              });
+
+  (void)r.add({"show connections", {}, "MGCP connections of the calls in progress"}, [a](const json&) -> command_result {
+    json rows = json::array();
+    for (const auto& [id, c] : a->calls())
+      for (const auto& l : c.legs)
+        if (l.connection != connection_state::none)
+          rows.push_back({{"call", id.value()}, {"call_id", c.mgcp_call.value()}, {"gateway", l.gateway},
+                          {"endpoint", l.endpoint}, {"connection", l.connection_id.value()},
+                          {"state", std::string(to_string(l.connection))}});
+    return rows;
+  });
+
+  (void)r.add({"show routes", {}, "normalisation rules and routes, in the order tried"}, [a](const json&) -> command_result {
+    json routes = json::array();
+    for (const auto& rt : a->config().routes) {
+      std::string targets;
+      for (const auto& t : rt.targets) targets += (targets.empty() ? "" : ", ") + t.name;
+      std::string codecs;
+      for (const auto& c : rt.codecs) codecs += (codecs.empty() ? "" : ", ") + c;
+      routes.push_back({{"route", rt.name}, {"match", (rt.kind == match_kind::prefix ? "prefix " : "pattern ") + rt.match},
+                        {"strip", rt.called.strip}, {"prepend", rt.called.prepend}, {"targets", targets}, {"codecs", codecs}});
+    }
+    json normalise = json::array();
+    for (const auto& n : a->config().normalise)
+      normalise.push_back({{"match", (n.kind == match_kind::prefix ? "prefix " : "pattern ") + n.match},
+                           {"strip", n.edit.strip}, {"prepend", n.edit.prepend}});
+    return json{{"normalise", normalise}, {"routes", routes}};
+  });
+
+  const std::vector<ops::control::arg_spec> circuit_args = {
+      {"gateway", arg_type::string, true, "gateway name"},
+      {"span", arg_type::integer, false, "span number (default: every span)"},
+      {"channel", arg_type::integer, false, "B-channel (default: every channel)"}};
+  auto block = [a](bool on) {
+    return [a, on](const json& args) -> command_result {
+      const auto span = args.value("span", std::int64_t{0});
+      const auto channel = args.value("channel", std::int64_t{0});
+      if (span < 0 || channel < 0 || span > 1000 || channel > 1000)
+        return fail(error_code::bad_arguments, "span and channel are small positive numbers");
+      return answer(a->block_circuits(args["gateway"].get<std::string>(), static_cast<unsigned>(span),
+                                      static_cast<unsigned>(channel), on));
+    };
+  };
+  (void)r.add({"block", circuit_args,
+               "graceful busy-out: no new call on the circuits (cause 34/44), calls up on them finish"},
+              block(true));
+  (void)r.add({"unblock", circuit_args, "undo a busy-out"}, block(false));
+
+  auto drain = [a](bool on) {
+    return [a, on](const json& args) -> command_result {
+      return answer(a->drain_gateway(args["gateway"].get<std::string>(), on));
+    };
+  };
+  (void)r.add({"drain", {{"gateway", arg_type::string, true, "gateway name"}},
+               "no new call on the gateway; calls up on it finish (as RSIP graceful)"},
+              drain(true));
+  (void)r.add({"undrain", {{"gateway", arg_type::string, true, "gateway name"}}, "put a drained gateway back in service"},
+              drain(false));
+
+  (void)r.add({"release",
+               {{"call", arg_type::integer, true, "call number (show calls)"},
+                {"cause", arg_type::integer, false, "Q.850 cause value sent to both sides (default 16)"}},
+               "clear one call"},
+              [a](const json& args) -> command_result {
+                const auto id = args["call"].get<std::int64_t>();
+                const auto why = args.value("cause", std::int64_t{16});
+                if (why < 1 || why > 127) return fail(error_code::bad_arguments, "cause must be 1..127 (Q.850)");
+                if (id <= 0) return fail(error_code::unknown_object, fmt::format("no call {}", id));
+                return answer(a->release_call(call_ref{static_cast<std::uint64_t>(id)}, static_cast<cause>(why)));
+              });
+
+  (void)r.add({"reload routes", {{"file", arg_type::string, false, "configuration file (default: the one started with)"}},
+               "re-read routes and normalisation rules; calls up keep theirs"},
+              [a, path = config_path](const json& args) -> command_result {
+                const std::string file = args.value("file", path);
+                if (file.empty()) return fail(error_code::unavailable, "tandem-ca was started without a configuration file");
+                auto fresh = load_ca_config_file(file);
+                if (!fresh) {
+                  std::string text;
+                  for (const auto& e : fresh.error()) text += (text.empty() ? "" : "; ") + e.to_string();
+                  return fail(error_code::bad_arguments, file + ": " + text);
+                }
+                return answer(a->reload_routes(*fresh));
+              });
+}
+
+}  // namespace tandem::callagent::app
