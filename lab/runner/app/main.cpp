@@ -33,7 +33,7 @@ constexpr const char* usage =
     "  tandem-lab check CONFIG [SCENARIO...]         load and check the lab and the scenarios, start nothing\n"
     "options:\n"
     "  --run-root DIR    parent of the run folders (default: run)\n"
-    "  --bin-dir DIR     where tandem-pstn is (default: next to tandem-lab, the build tree, $PATH)\n"
+    "  --bin-dir DIR     where tandem-pstn, tandem-mgw and tandem-ca are (default: next to tandem-lab, the build tree, $PATH)\n"
     "  --load N,R,C      run every scenario as N calls at R calls/s with at most C at once\n"
     "  --no-pcap         do not capture the lab's control traffic with dumpcap\n"
     "exit status: 0 every check passed; 1 a check failed; 2 bad usage, config or scenario; 3 the lab did not come up\n";
@@ -101,7 +101,9 @@ std::vector<std::string> default_program_dirs() {
   auto self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     dirs.push_back(self.parent_path().string());
-    dirs.push_back((self.parent_path() / "../pstn").lexically_normal().string());  // build tree: lab/runner -> lab/pstn
+    // The build tree: lab/runner -> lab/pstn, gateway/app, callagent/app.
+    for (const char* rel : {"../pstn", "../../gateway/app", "../../callagent/app"})
+      dirs.push_back((self.parent_path() / rel).lexically_normal().string());
   }
   return dirs;
 }
@@ -222,8 +224,17 @@ int cmd_up(const options& o) {
     return 3;
   }
   auto& instance = **up;
-  for (auto& n : instance.nodes())
-    std::cout << fmt::format("  {} control 127.0.0.1:{}  log {}\n", n.plan.name, n.control_port, n.plan.log_path);
+  const auto& ports = instance.ports();
+  for (auto& n : instance.nodes()) {
+    std::string where;
+    if (n.plan.kind == node_kind::exchange) where = fmt::format("control 127.0.0.1:{}", n.control_port);
+    if (n.plan.kind == node_kind::call_agent)
+      where = fmt::format("MGCP udp 127.0.0.1:{}, backhaul tcp 127.0.0.1:{}", ports.ca_mgcp, ports.ca_backhaul);
+    if (auto it = ports.gateways.find(n.plan.name); it != ports.gateways.end())
+      where = fmt::format("MGCP udp 127.0.0.1:{}, RTP {}-{}", it->second.mgcp, it->second.rtp_min, it->second.rtp_max);
+    std::cout << fmt::format("  {} {}: {}  log {}\n", to_string(n.plan.kind), n.plan.name, where, n.plan.log_path);
+  }
+  if (!instance.cdr_path().empty()) std::cout << "  call records: " << instance.cdr_path() << "\n";
   for (const auto& note : instance.notes()) std::cout << "note: " << note << "\n";
   std::cout << fmt::format("up; stop with Ctrl-C or: tandem-lab down {}\n", instance.run_dir()) << std::flush;
   int code = 0;

@@ -1,5 +1,9 @@
 #include "lab/runner/driver/exchange_driver.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <fmt/format.h>
 
 namespace tandem::lab::runner {
@@ -75,6 +79,44 @@ const leg_record* exchange_driver::leg(const std::string& node, std::uint32_t id
   if (it == nodes_.end()) return nullptr;
   auto l = it->second.legs.find(id);
   return l == it->second.legs.end() ? nullptr : &l->second;
+}
+
+void exchange_driver::read_records() {
+  if (lab_.cdr_path().empty()) return;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(lab_.cdr_path(), ec);
+  if (ec || size == records_size_) return;
+  std::ifstream in(lab_.cdr_path(), std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto parsed = parse_call_records(text.str());
+  if (!parsed) return;  // a damaged file: the checks waiting on it fail with their time limit
+  records_size_ = size;
+  records_ = std::move(*parsed);
+  taken_.resize(records_.size(), false);
+}
+
+std::size_t exchange_driver::record_count() {
+  read_records();
+  return records_.size();
+}
+
+std::optional<call_record> exchange_driver::take_record(std::size_t from, const std::string& called,
+                                                        const std::string& calling) {
+  read_records();
+  for (std::size_t i = from; i < records_.size(); ++i) {
+    if (taken_[i]) continue;
+    const auto& r = records_[i];
+    auto field = [&r](std::string_view name) {
+      auto it = r.find(name);
+      return it == r.end() ? std::string() : it->second;
+    };
+    if (field("called") == called && (calling.empty() || field("calling") == calling)) {
+      taken_[i] = true;
+      return r;
+    }
+  }
+  return std::nullopt;
 }
 
 void exchange_driver::forget(const std::string& node, std::uint32_t id) {

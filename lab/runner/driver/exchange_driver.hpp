@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "lab/runner/driver/lab_driver.hpp"
 #include "lab/runner/topology/lab_instance.hpp"
@@ -24,8 +25,14 @@ class exchange_driver final : public lab_driver {
                                                 nlohmann::json fields) override;
   void pump(std::chrono::milliseconds wait) override;
   void forget(const std::string& node, std::uint32_t id) override;
+  std::size_t record_count() override;
+  std::optional<call_record> take_record(std::size_t from, const std::string& called,
+                                         const std::string& calling) override;
+  [[nodiscard]] bool has_records() const override { return !lab_.cdr_path().empty(); }
 
  private:
+  /// Re-reads the call agent's record file when it grew.
+  void read_records();
   struct incoming {
     std::uint32_t id = 0;
     std::string called;
@@ -40,6 +47,9 @@ class exchange_driver final : public lab_driver {
 
   lab_instance& lab_;
   std::map<std::string, node_legs, std::less<>> nodes_;
+  std::vector<call_record> records_;
+  std::vector<bool> taken_;
+  std::uintmax_t records_size_ = 0;
 };
 
 }  // namespace tandem::lab::runner

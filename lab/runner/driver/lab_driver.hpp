@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/expected.hpp"
+#include "lab/runner/driver/call_records.hpp"
 
 namespace tandem::lab::runner {
 
@@ -56,6 +57,18 @@ class lab_driver {
   virtual void pump(std::chrono::milliseconds wait) = 0;
   /// Forgets a released leg (keeps memory flat in long load runs).
   virtual void forget(const std::string& node, std::uint32_t id) = 0;
+
+  /// How many call records the lab's call agent has written so far (0 without one).
+  virtual std::size_t record_count() { return 0; }
+  /// The first record at position `from` or later for `called` from `calling` that no call
+  /// has taken yet; takes it. nullopt when there is none (yet).
+  virtual std::optional<call_record> take_record(std::size_t from, const std::string& called,
+                                                 const std::string& calling) {
+    (void)from, (void)called, (void)calling;
+    return std::nullopt;
+  }
+  /// Whether the lab has a call agent writing records.
+  [[nodiscard]] virtual bool has_records() const { return false; }
 };
 
 }  // namespace tandem::lab::runner

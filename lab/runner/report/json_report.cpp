@@ -34,7 +34,8 @@ json call_json(const call_result& c) {
                      {"detail", s.detail}, {"at_ms", number(s.at_ms)}});
   json j = {{"index", c.index},       {"passed", c.passed()},          {"answered", c.answered},
             {"steps", steps},         {"one_way_ms", numbers(c.one_way_ms)}, {"snr_db", numbers(c.snr_db)},
-            {"duration_ms", number(c.duration_ms)}};
+            {"duration_ms", number(c.duration_ms)},
+            {"codec", c.codec}};
   j["pdd_ms"] = c.pdd_ms ? number(*c.pdd_ms) : json(nullptr);
   j["cause"] = c.cause ? json{{"value", *c.cause}, {"text", c.cause_text}} : json(nullptr);
   if (!c.passed()) j["failure"] = c.failure();

@@ -34,6 +34,7 @@ struct call_result {
   std::string cause_text;
   std::vector<double> one_way_ms;  ///< marker / file delays measured in this call
   std::vector<double> snr_db;      ///< and their SNR
+  std::string codec;               ///< from the call agent's record, when a step read it
   double duration_ms = 0;
 
   [[nodiscard]] bool passed() const;

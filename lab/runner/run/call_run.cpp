@@ -85,11 +85,13 @@ call_run::outcome call_run::run_step(const step_body& body, time_point now) {
 }
 
 call_run::outcome call_run::on(const call_step& s, time_point) {
-  auto id = driver_.place_call(caller_.node, s.callee.number, s.caller.number);
+  records_before_ = driver_.record_count();
+  auto id = driver_.place_call(caller_.node, s.dialled(), s.caller.number);
   if (!id) return {progress::failed, id.error()};
   caller_.id = *id;
   const auto* l = driver_.leg(caller_.node, *id);
-  return {progress::passed, fmt::format("SETUP sent by {} (call {}, B-channel {})", caller_.node, *id, l ? l->channel : 0)};
+  return {progress::passed, fmt::format("SETUP for {} sent by {} (call {}, B-channel {})", s.dialled(), caller_.node, *id,
+                                        l ? l->channel : 0)};
 }
 
 call_run::outcome call_run::on(const answer_step& s, time_point now) {
@@ -210,6 +212,30 @@ call_run::outcome call_run::on(const expect_media_step& s, time_point now) {
   }
   if (now - step_started_ < s.within) return {};
   return {progress::failed, fmt::format("not heard within {} ms (heard: {})", s.within.count(), seen.empty() ? "nothing" : seen)};
+}
+
+call_run::outcome call_run::on(const expect_record_step& s, time_point now) {
+  if (!driver_.has_records()) return {progress::failed, "this lab has no call agent writing call records"};
+  const auto& call = scenario_.call();
+  auto record = driver_.take_record(records_before_, call.dialled(), call.caller.number);
+  if (!record) {
+    if (now - step_started_ < s.within) return {};
+    return {progress::failed, fmt::format("no call record for {} from {} within {} ms (written once both legs are "
+                                          "released)",
+                                          call.dialled(), call.caller.number, s.within.count())};
+  }
+  auto field = [&record](std::string_view name) {
+    auto it = record->find(name);
+    return it == record->end() ? std::string() : it->second;
+  };
+  result_.codec = field("codec");
+  const auto got = fmt::format("record {}: route \"{}\", codec \"{}\", cause {}, released by {}", field("record"),
+                               field("route"), field("codec"), field("cause"), field("released_by"));
+  if (s.codec && field("codec") != *s.codec) return {progress::failed, fmt::format("{}: expected codec {}", got, *s.codec)};
+  if (s.cause && field("cause") != std::to_string(*s.cause))
+    return {progress::failed, fmt::format("{}: expected cause {}", got, *s.cause)};
+  if (s.route && field("route") != *s.route) return {progress::failed, fmt::format("{}: expected route {}", got, *s.route)};
+  return {progress::passed, got};
 }
 
 call_run::outcome call_run::hears_reference(const expect_media_step& s, time_point now) {

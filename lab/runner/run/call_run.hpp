@@ -65,6 +65,7 @@ class call_run {
   outcome on(const expect_signal_step& s, time_point now);
   outcome on(const play_step& s, time_point now);
   outcome on(const expect_media_step& s, time_point now);
+  outcome on(const expect_record_step& s, time_point now);
   outcome hears_reference(const expect_media_step& s, time_point now);
   outcome hears_silence(const expect_media_step& s, time_point now);
 
@@ -92,6 +93,8 @@ class call_run {
   std::optional<double> silence_from_ms_;
   std::size_t silence_digits_ = 0;
   time_point cleanup_started_{};
+  /// Call records written before this call was placed (its own comes later).
+  std::size_t records_before_ = 0;
   bool hangups_sent_ = false;
 };
 

@@ -37,6 +37,8 @@ std::vector<std::string> check_against_lab(const scenario& s, const lab_config& 
     if (const auto* p = std::get_if<play_step>(&st.body); p != nullptr && p->kind == media_kind::file) media = p->media_name;
     if (const auto* e = std::get_if<expect_media_step>(&st.body); e != nullptr && e->kind == hear_kind::file)
       media = e->media_name;
+    if (std::holds_alternative<expect_record_step>(st.body) && !lab.call_agent)
+      out.push_back(fmt::format("{}:{}: lab \"{}\" has no call agent: no call records to check", s.file, st.line, lab.name));
     if (!media.empty() && !has_media(lab, media))
       out.push_back(fmt::format("{}:{}: no media \"{}\" in lab \"{}\" (add it to lab.media)", s.file, st.line, media, lab.name));
   }

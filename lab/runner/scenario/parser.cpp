@@ -242,7 +242,17 @@ class scenario_parser {
     if (to.node == from.node)
       return make_unexpected(line_error{to_word->column, fmt::format(
           "both parties are on node \"{}\": a call crosses the lab between two nodes", to.node)});
-    return call_step{from, to};
+    call_step s{from, to, ""};
+    if (c.next_is("dial")) {
+      TRY_VOID(c.keyword("dial"));
+      TRY(number, c.take("the number the caller dials, such as 02032001"));
+      if (number.text.empty() || number.text.size() > 32 ||
+          number.text.find_first_not_of("0123456789*#") != std::string::npos)
+        return make_unexpected(line_error{number.column, fmt::format(
+            "\"{}\" is not a number to dial (1 to 32 digits 0-9, * or #)", number.text)});
+      s.dial = number.text;
+    }
+    return s;
   }
 
   /// A leg: the caller's or the called party's node name, or the words caller / callee.
@@ -320,9 +330,49 @@ class scenario_parser {
     return c.value("a duration", tokens::duration);
   }
 
+  /// `expect record [codec NAME] [cause N] [route NAME] within D` (at least one check).
+  result<step_body> record(cursor& c, const word& head) {
+    expect_record_step s;
+    while (!c.done() && !c.next_is("within")) {
+      const word* w = c.peek();
+      if (c.next_is("codec") && !s.codec) {
+        TRY_VOID(c.keyword("codec"));
+        TRY(name, c.take("a codec name such as G729"));
+        static const std::set<std::string> codecs{"PCMA", "PCMU", "G729", "G723", "G722", "G726-32", "GSM"};
+        if (!codecs.contains(name.text))
+          return make_unexpected(line_error{name.column, fmt::format(
+              "unknown codec \"{}\" (PCMA, PCMU, G729, G723, G722, G726-32, GSM)", name.text)});
+        s.codec = name.text;
+      } else if (c.next_is("cause") && !s.cause) {
+        TRY(v, cause(c));
+        s.cause = v;
+      } else if (c.next_is("route") && !s.route) {
+        TRY_VOID(c.keyword("route"));
+        TRY(name, c.take("a route name"));
+        s.route = name.text;
+      } else {
+        return make_unexpected(line_error{w->column, fmt::format(
+            "unexpected \"{}\" (each of \"codec NAME\", \"cause N\" and \"route NAME\" may follow once, then \"within\")",
+            w->text)});
+      }
+    }
+    if (!s.codec && !s.cause && !s.route)
+      return make_unexpected(line_error{head.column, "a record check names at least one of codec, cause or route"});
+    TRY(d, within(c));
+    s.within = d;
+    return step_body{s};
+  }
+
   result<step_body> expect(cursor& c) {
+    if (c.next_is("record")) {
+      const auto& call = std::get<call_step>(current_->steps.front().body);
+      if (call.caller.node != "record" && call.callee.node != "record") {
+        TRY(head, c.take("record"));
+        return record(c, head);
+      }
+    }
     TRY(leg, leg_of(c));
-    TRY(what, c.take("what to expect (setup, proceeding, alerting, answered, disconnected, released, busy, hears)"));
+    TRY(what, c.take("what to expect (setup, proceeding, alerting, answered, disconnected, released, busy, hears; or: expect record ...)"));
     if (what.text == "hears") {
       TRY(body, hears(c, leg));
       return step_body{body};

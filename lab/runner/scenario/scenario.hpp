@@ -42,10 +42,15 @@ enum class media_kind { tone, dtmf, marker, file, silence, echo };
 
 [[nodiscard]] std::string_view to_string(media_kind m);
 
-/// `call A:1001 -> B:2001`
+/// `call A:1001 -> B:2001 [dial 02032001]`
 struct call_step {
   party caller;
   party callee;
+  /// The number the caller sends in its SETUP when it differs from the number the called
+  /// node receives (a call agent's route strips or adds digits); empty: the callee's number.
+  std::string dial;
+
+  [[nodiscard]] const std::string& dialled() const { return dial.empty() ? callee.number : dial; }
 };
 
 /// `answer B` (a subscriber whose behaviour is manual)
@@ -101,8 +106,17 @@ struct expect_media_step {
   std::optional<double> snr_above_db;
 };
 
+/// `expect record [codec G729] [cause 16] [route b-g729] within 3s`: the call agent's call
+/// record (docs/cdr.md) of this call, written once both legs are released, says so.
+struct expect_record_step {
+  std::optional<std::string> codec;  ///< as in `L: a:` (PCMA, PCMU, G729, G723...)
+  std::optional<int> cause;          ///< Q.850
+  std::optional<std::string> route;  ///< the name of the route that matched
+  milliseconds within{0};
+};
+
 using step_body = std::variant<call_step, answer_step, hangup_step, wait_step, expect_signal_step,
-                               play_step, expect_media_step>;
+                               play_step, expect_media_step, expect_record_step>;
 
 struct step {
   int line = 0;

@@ -25,9 +25,24 @@ const exchange_node* lab_config::exchange(std::string_view n) const {
   return nullptr;
 }
 
+const gateway_node* lab_config::gateway(std::string_view n) const {
+  for (const auto& g : gateways)
+    if (g.name == n) return &g;
+  return nullptr;
+}
+
+std::vector<const span_link*> lab_config::gateway_spans(std::string_view g) const {
+  std::vector<const span_link*> out;
+  for (const auto& l : spans)
+    if (l.slave == g) out.push_back(&l);
+  return out;
+}
+
 std::vector<std::string> lab_config::node_names() const {
   std::vector<std::string> out;
   for (const auto& e : exchanges) out.push_back(e.name);
+  for (const auto& g : gateways) out.push_back(g.name);
+  if (call_agent) out.push_back(call_agent->name);
   return out;
 }
 
@@ -36,6 +51,12 @@ namespace {
 using config::node;
 using std::chrono::milliseconds;
 constexpr milliseconds one_hour{3'600'000};
+
+bool valid_name(const std::string& name) {
+  for (char c : name)
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_') return false;
+  return true;
+}
 
 pstn::subscriber_config load_subscriber(const node& n) {
   n.check_known({"number", "behaviour", "answer_after_ms", "no_answer_after_ms", "cause", "media", "tone_hz",
@@ -63,11 +84,7 @@ exchange_node load_exchange(const node& n) {
   n.check_known({"name", "mode", "record_seconds", "subscribers"});
   exchange_node e;
   e.name = n.require_string("name").value_or("");
-  for (char c : e.name)
-    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_') {
-      n.error("name", "may hold letters, digits, - and _ only");
-      break;
-    }
+  if (!valid_name(e.name)) n.error("name", "may hold letters, digits, - and _ only");
   e.side = n.get_enum<pstn::interface_side>(
       "mode", {{"network", pstn::interface_side::network}, {"cpe", pstn::interface_side::cpe}}, e.side);
   e.record_seconds = static_cast<unsigned>(n.get_int("record_seconds", e.record_seconds, 1, 600));
@@ -79,6 +96,113 @@ exchange_node load_exchange(const node& n) {
     e.subscribers.push_back(std::move(sub));
   }
   return e;
+}
+
+/// Codec names as the call agent and the gateways write them in `L: a:` (docs/callagent.md).
+const std::set<std::string>& known_codecs() {
+  static const std::set<std::string> codecs{"PCMA", "PCMU", "G729", "G723", "G722", "G726-32", "GSM"};
+  return codecs;
+}
+
+void check_codecs(const node& n, const std::vector<std::string>& codecs) {
+  for (const auto& c : codecs)
+    if (!known_codecs().contains(c)) {
+      n.error("codecs", fmt::format("unknown codec \"{}\" (PCMA, PCMU, G729, G723, G722, G726-32, GSM)", c));
+      return;
+    }
+}
+
+gateway_node load_gateway(const node& n) {
+  n.check_known({"name", "codecs", "dtmf_relay", "echo_cancellation", "log_level"});
+  gateway_node g;
+  g.line = n.line();
+  g.name = n.require_string("name").value_or("");
+  if (!valid_name(g.name)) n.error("name", "may hold letters, digits, - and _ only");
+  if (n.has("codecs")) {
+    g.codecs = n.strings("codecs");
+    if (g.codecs.empty()) n.error("codecs", "a gateway needs at least one codec");
+    check_codecs(n, g.codecs);
+  }
+  g.dtmf_relay = n.get_bool("dtmf_relay", g.dtmf_relay);
+  g.echo_cancellation = n.get_bool("echo_cancellation", g.echo_cancellation);
+  g.log_level = n.get_enum<std::string>(
+      "log_level", {{"trace", "trace"}, {"debug", "debug"}, {"info", "info"}, {"warn", "warn"}, {"error", "error"}},
+      g.log_level);
+  return g;
+}
+
+call_agent_node load_call_agent(const node& n) {
+  n.check_known({"name", "routes", "no_answer_ms"});
+  call_agent_node ca;
+  ca.line = n.line();
+  ca.name = n.get_string("name", ca.name);
+  if (!valid_name(ca.name)) n.error("name", "may hold letters, digits, - and _ only");
+  ca.no_answer = n.get_ms("no_answer_ms", ca.no_answer, milliseconds{1000}, one_hour);
+  std::set<std::string> names;
+  for (const auto& r : n.groups("routes")) {
+    r.check_known({"name", "prefix", "strip", "prepend", "to", "codecs"});
+    ca_route route;
+    route.line = r.line();
+    route.prefix = r.require_string("prefix").value_or("");
+    if (route.prefix.find_first_not_of("0123456789*#") != std::string::npos)
+      r.error("prefix", "expected digits 0-9, * or #");
+    route.name = r.get_string("name", fmt::format("route-{}", route.prefix));
+    if (!valid_name(route.name)) r.error("name", "may hold letters, digits, - and _ only");
+    if (!names.insert(route.name).second) r.error("name", fmt::format("route \"{}\" is defined twice", route.name));
+    route.strip = static_cast<unsigned>(r.get_int("strip", 0, 0, 32));
+    route.prepend = r.get_string("prepend", "");
+    if (route.prepend.find_first_not_of("0123456789*#") != std::string::npos)
+      r.error("prepend", "expected digits 0-9, * or #");
+    route.to = r.require_string("to").value_or("");
+    if (r.has("codecs")) {
+      route.codecs = r.strings("codecs");
+      if (route.codecs.empty()) r.error("codecs", "a route needs at least one codec");
+      check_codecs(r, route.codecs);
+    }
+    ca.routes.push_back(std::move(route));
+  }
+  if (ca.routes.empty()) n.error("routes", "missing (a call agent needs at least one route)");
+  return ca;
+}
+
+/// Checks that need every node: spans, the call agent's routes.
+void check_links(const node& top, lab_config& cfg, const std::vector<node>& span_nodes,
+                 const std::optional<node>& ca_node) {
+  for (std::size_t i = 0; i < cfg.spans.size(); ++i) {
+    const auto& l = cfg.spans[i];
+    const auto& s = span_nodes[i];
+    const auto* master_ex = cfg.exchange(l.master);
+    if (cfg.gateway(l.master) != nullptr)
+      s.error("master", fmt::format("\"{}\" is a gateway: the exchange keeps the clock and is the master", l.master));
+    if (cfg.call_agent && (l.master == cfg.call_agent->name || l.slave == cfg.call_agent->name))
+      s.error(l.master == cfg.call_agent->name ? "master" : "slave", "the call agent has no spans");
+    if (const auto* g = cfg.gateway(l.slave); g != nullptr && master_ex != nullptr &&
+                                              master_ex->side != pstn::interface_side::network)
+      s.error("master", fmt::format("\"{}\" faces gateway {}: it must be in network mode (the call agent is "
+                                    "the user side)",
+                                    l.master, g->name));
+  }
+  for (const auto& g : cfg.gateways)
+    if (cfg.gateway_spans(g.name).empty())
+      top.error("gateways", fmt::format("gateway {} is on no span (line {}): add a span with slave = \"{}\"", g.name,
+                                        g.line, g.name));
+  if (!cfg.gateways.empty() && !cfg.call_agent)
+    top.error("call_agent", "missing: gateways need a call agent to control them");
+  if (cfg.call_agent && cfg.gateways.empty())
+    top.error("gateways", "missing: a call agent needs at least one gateway");
+  if (!cfg.call_agent || !ca_node) return;
+  const auto routes = ca_node->groups("routes");
+  for (std::size_t i = 0; i < cfg.call_agent->routes.size() && i < routes.size(); ++i) {
+    const auto& r = cfg.call_agent->routes[i];
+    if (r.to.empty()) continue;
+    if (cfg.exchange(r.to) == nullptr) {
+      routes[i].error("to", fmt::format("no exchange named \"{}\"", r.to));
+      continue;
+    }
+    bool reached = false;
+    for (const auto& l : cfg.spans) reached = reached || (l.master == r.to && cfg.gateway(l.slave) != nullptr);
+    if (!reached) routes[i].error("to", fmt::format("exchange {} has no span to a gateway", r.to));
+  }
 }
 
 expected<lab_config, config::config_errors> load(config::document& doc, const std::string& base_dir) {
@@ -94,10 +218,9 @@ expected<lab_config, config::config_errors> load(config::document& doc, const st
                     "sip_peers"});
   cfg.name = top->get_string("name", "lab");
   cfg.link_up_timeout = top->get_ms("link_up_timeout_ms", cfg.link_up_timeout, milliseconds{100}, milliseconds{120'000});
-  // The sections of the later node kinds: recognised, refused with a clear word.
-  for (const char* later : {"gateways", "call_agent", "sip_peers"})
-    if (top->has(later))
-      top->error(later, "not available yet: this version of tandem-lab starts exchanges only (docs/lab.md)");
+  // SIP user agents: recognised, refused with a clear word until tandem-ca speaks SIP.
+  if (top->has("sip_peers"))
+    top->error("sip_peers", "not available yet: tandem-ca has no SIP side in this version (docs/lab.md)");
 
   std::set<std::string> names;
   for (const auto& x : top->groups("exchanges")) {
@@ -107,8 +230,21 @@ expected<lab_config, config::config_errors> load(config::document& doc, const st
     cfg.exchanges.push_back(std::move(e));
   }
   if (cfg.exchanges.empty()) top->error("exchanges", "missing (a lab needs at least one exchange)");
+  for (const auto& x : top->groups("gateways")) {
+    auto g = load_gateway(x);
+    if (!g.name.empty() && !names.insert(g.name).second)
+      x.error("name", fmt::format("node \"{}\" is defined twice", g.name));
+    cfg.gateways.push_back(std::move(g));
+  }
+  auto ca_node = top->group("call_agent");
+  if (ca_node) {
+    cfg.call_agent = load_call_agent(*ca_node);
+    if (!names.insert(cfg.call_agent->name).second)
+      ca_node->error("name", fmt::format("node \"{}\" is defined twice", cfg.call_agent->name));
+  }
 
-  for (const auto& s : top->groups("spans")) {
+  const auto span_nodes = top->groups("spans");
+  for (const auto& s : span_nodes) {
     s.check_known({"master", "slave", "type", "tick_ms"});
     span_link l;
     l.line = s.line();
@@ -128,6 +264,7 @@ expected<lab_config, config::config_errors> load(config::document& doc, const st
       s.error("slave", "two exchanges back to back need one in network mode and one in cpe mode");
     cfg.spans.push_back(l);
   }
+  check_links(*top, cfg, span_nodes, ca_node);
 
   std::set<std::string> media_names;
   for (const auto& m : top->groups("media")) {

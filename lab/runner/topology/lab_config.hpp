@@ -2,13 +2,13 @@
 /// A lab: the processes of a test bed and how they connect, loaded from one libconfig file
 /// (etc/lab/*.cfg; reference in docs/lab.md).
 ///
-/// Today a lab holds exchanges (tandem-pstn) joined by sim spans. The model is a list of
-/// nodes, each of one kind, and a list of links between nodes; gateways (spans between an
-/// exchange and a gateway), the call agent (its routes and the gateways it controls) and SIP
-/// user agents join as further node kinds without changing how labs start, stop and run
-/// scenarios. The loader recognises their sections and says plainly that they are not
-/// available yet.
+/// A lab holds exchanges (tandem-pstn), gateways (tandem-mgw) and at most one call agent
+/// (tandem-ca), joined by sim spans: exchange to exchange (back to back, no call agent), or
+/// exchange to gateway (the exchange is the network side and keeps the clock; the gateway
+/// backhauls the span's D-channel to the call agent, which runs Q.931 user side). SIP user
+/// agents are recognised and refused until the call agent speaks SIP.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,9 +22,9 @@ namespace tandem::lab::runner {
 /// The kinds of process a lab can start.
 enum class node_kind {
   exchange,    ///< tandem-pstn
-  gateway,     ///< tandem-mgw (not yet)
-  call_agent,  ///< tandem-ca (not yet)
-  sip_ua,      ///< sipp or baresip (not yet)
+  gateway,     ///< tandem-mgw
+  call_agent,  ///< tandem-ca
+  sip_ua,      ///< sipp or baresip (not yet: the call agent has no SIP)
 };
 
 [[nodiscard]] std::string_view to_string(node_kind k);
@@ -36,6 +36,39 @@ struct exchange_node {
   unsigned record_seconds = 20;
   /// Subscribers answer incoming calls on every span of the exchange.
   std::vector<pstn::subscriber_config> subscribers;
+};
+
+/// A media gateway node: its spans are the span links naming it (as slave), numbered 1.. in
+/// the order of lab.spans.
+struct gateway_node {
+  std::string name;  ///< also its MGCP domain (endpoints ds/e1-1/5@<name>) and backhaul name
+  /// Codecs the gateway offers on RTP (tandem-mgw codecs.enabled).
+  std::vector<std::string> codecs{"PCMA", "PCMU", "G729", "G723"};
+  bool dtmf_relay = true;          ///< RFC 4733 telephone-events
+  bool echo_cancellation = false;  ///< off: tones and markers arrive unchanged
+  std::string log_level = "info";
+  int line = 0;
+};
+
+/// A route of the call agent: called numbers starting with `prefix` go to the spans facing
+/// exchange `to`, offering `codecs` in order (the call agent's route policy).
+struct ca_route {
+  std::string name;
+  std::string prefix;
+  unsigned strip = 0;
+  std::string prepend;
+  std::string to;  ///< an exchange reached through a gateway
+  std::vector<std::string> codecs{"PCMA"};
+  int line = 0;
+};
+
+/// The call agent node. Its gateways are every gateway of the lab; each gateway span is one
+/// trunk group (PRI, user side) named <gateway>-<span>.
+struct call_agent_node {
+  std::string name = "ca";
+  std::vector<ca_route> routes;
+  std::chrono::milliseconds no_answer{30'000};
+  int line = 0;
 };
 
 /// A sim span between two nodes. `master` keeps the clock and creates the socket (the network
@@ -52,6 +85,8 @@ struct lab_config {
   std::string name;
   std::string file;  ///< where it was loaded from
   std::vector<exchange_node> exchanges;
+  std::vector<gateway_node> gateways;
+  std::optional<call_agent_node> call_agent;
   std::vector<span_link> spans;
   /// WAV files (8 kHz mono 16-bit) given to every exchange, played and recognised by name
   /// (`play A file speech`, `expect B hears file speech`). Paths are absolute after loading.
@@ -60,6 +95,10 @@ struct lab_config {
   std::chrono::milliseconds link_up_timeout{10'000};
 
   [[nodiscard]] const exchange_node* exchange(std::string_view name) const;
+  [[nodiscard]] const gateway_node* gateway(std::string_view name) const;
+  /// Spans of a gateway (links whose slave it is), in lab order; their number on the gateway
+  /// is the position + 1.
+  [[nodiscard]] std::vector<const span_link*> gateway_spans(std::string_view gateway) const;
   /// Names of every node, in definition order.
   [[nodiscard]] std::vector<std::string> node_names() const;
 };

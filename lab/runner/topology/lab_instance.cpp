@@ -5,12 +5,15 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "lab/runner/topology/ports.hpp"
 
 namespace tandem::lab::runner {
 
@@ -96,8 +99,12 @@ expected<void, std::string> lab_instance::start(std::ostream& out) {
   } else {
     fs::create_directories(socket_dir_);
   }
-  auto plan = plan_topology(lab_, run_dir_, socket_dir_);
+  auto ports = allocate_ports(lab_);
+  if (!ports) return make_unexpected(ports.error());
+  ports_ = *ports;
+  auto plan = plan_topology(lab_, run_dir_, socket_dir_, ports_);
   if (!plan) return make_unexpected(plan.error());
+  cdr_path_ = plan->cdr_path;
 
   for (auto& p : plan->processes) {
     std::ofstream(p.config_path) << p.config_text;
@@ -110,10 +117,11 @@ expected<void, std::string> lab_instance::start(std::ostream& out) {
     out << fmt::format("started {} {} (pid {}), log {}\n", to_string(p.kind), p.name, child->pid(), p.log_path);
     nodes_.push_back(running_node{p, std::move(*child), 0, std::nullopt});
     write_state();
-    // Its control port, from the port file it writes once listening.
+    // Its control port, from the port file it writes once listening (exchanges only; the
+    // daemons are checked through the call agent's log in wait_links).
     auto& n = nodes_.back();
     const auto deadline = steady::now() + milliseconds{10'000};
-    while (n.control_port == 0) {
+    while (!p.port_file.empty() && n.control_port == 0) {
       std::ifstream in(p.port_file);
       unsigned port = 0;
       if (in >> port && port > 0 && port < 65536) {
@@ -131,6 +139,7 @@ expected<void, std::string> lab_instance::start(std::ostream& out) {
   write_state();
   if (options_.capture) start_capture(out);
   for (auto& n : nodes_) {
+    if (n.control_port == 0) continue;
     auto c = control_client::connect(n.control_port);
     if (!c) return make_unexpected(fmt::format("{}: {}", n.plan.name, c.error()));
     n.control = std::move(*c);
@@ -145,7 +154,17 @@ void lab_instance::start_capture(std::ostream& out) {
     return;
   }
   std::string filter;
-  for (const auto& n : nodes_) filter += fmt::format("{}tcp port {}", filter.empty() ? "" : " or ", n.control_port);
+  auto add = [&filter](const std::string& term) { filter += (filter.empty() ? "" : " or ") + term; };
+  for (const auto& n : nodes_)
+    if (n.control_port != 0) add(fmt::format("tcp port {}", n.control_port));
+  if (ports_.ca_mgcp != 0) {
+    add(fmt::format("udp port {}", ports_.ca_mgcp));          // MGCP (RFC 3435)
+    add(fmt::format("tcp port {}", ports_.ca_backhaul));      // D-channel backhaul (docs/backhaul.md)
+  }
+  for (const auto& [name, p] : ports_.gateways) {
+    add(fmt::format("udp port {}", p.mgcp));
+    add(fmt::format("udp portrange {}-{}", p.rtp_min, p.rtp_max));  // RTP and RTCP
+  }
   capture_file_ = run_dir_ + "/capture.pcapng";
   auto log = run_dir_ + "/dumpcap.log";
   auto child = child_process::start(dumpcap, {"-q", "-i", "lo", "-f", filter, "-w", capture_file_}, log);
@@ -184,7 +203,9 @@ expected<void, std::string> lab_instance::wait_links(std::ostream& out) {
     }
     if (steady::now() >= next_poll) {
       next_poll = steady::now() + milliseconds{100};
+      for (auto& w : call_agent_pending()) down.push_back(std::move(w));
       for (auto& n : nodes_) {
+        if (!n.control) continue;
         auto status = n.control->request("status");
         if (!status) return make_unexpected(fmt::format("{}: {}", n.plan.name, status.error()));
         for (const auto& s : (*status)["spans"])
@@ -193,18 +214,60 @@ expected<void, std::string> lab_instance::wait_links(std::ostream& out) {
       if (down.empty()) break;
     }
     if (steady::now() >= deadline)
-      return make_unexpected(fmt::format("PRI links still down after {} ms: {}", lab_.link_up_timeout.count(),
+      return make_unexpected(fmt::format("not ready after {} ms: {}", lab_.link_up_timeout.count(),
                                          fmt::join(down, ", ")));
     if (options_.interrupted()) return make_unexpected("interrupted");
     for (auto& n : nodes_) {
+      if (!n.control) continue;
       n.control->pump(milliseconds{10});
       (void)n.control->take_events();  // link_up events; status above is the source of truth
     }
   }
   std::size_t links = 0;
-  for (const auto& n : nodes_) links += n.plan.spans.size();
-  out << fmt::format("lab \"{}\" is up: {} processes, {} PRI link ends up\n", lab_.name, nodes_.size(), links);
+  for (const auto& n : nodes_)
+    if (n.plan.kind == node_kind::exchange) links += n.plan.spans.size();
+  out << fmt::format("lab \"{}\" is up: {} processes, {} PRI link ends up{}\n", lab_.name, nodes_.size(), links,
+                     lab_.gateways.empty() ? std::string()
+                                           : fmt::format(", {} gateways in service at the call agent",
+                                                         lab_.gateways.size()));
   return {};
+}
+
+std::vector<std::string> lab_instance::call_agent_pending() const {
+  std::vector<std::string> pending;
+  if (!lab_.call_agent) return pending;
+  const running_node* ca = nullptr;
+  for (const auto& n : nodes_)
+    if (n.plan.kind == node_kind::call_agent) ca = &n;
+  if (ca == nullptr) return {"call agent not started"};
+  std::ifstream in(ca->plan.log_path);
+  std::string line;
+  std::set<std::string> registered, in_service, links_up;
+  // tandem-ca logs (callagent/gateway_control.cpp, call_setup.cpp):
+  //   "gateway gw1: RSIP restart on * (RD 0 s)"          its RSIP answered (200 before the log)
+  //   "gateway gw1: restarting -> in_service on ..."     the audit after it answered
+  //   "q931 gw1 span 1: link up"                         Q.921 established on that span
+  while (std::getline(in, line)) {
+    for (const auto& g : lab_.gateways) {
+      const auto tag = fmt::format("gateway {}: ", g.name);
+      if (line.find(tag) == std::string::npos) {
+        const auto q = fmt::format("q931 {} span ", g.name);
+        if (auto at = line.find(q); at != std::string::npos && line.find(": link up") != std::string::npos)
+          links_up.insert(fmt::format("{} span {}", g.name, line.substr(at + q.size(), line.find(':', at) - at - q.size())));
+        continue;
+      }
+      if (line.find(": RSIP ") != std::string::npos) registered.insert(g.name);
+      if (line.find("-> in_service") != std::string::npos) in_service.insert(g.name);
+    }
+  }
+  for (const auto& g : lab_.gateways) {
+    if (!registered.contains(g.name)) pending.push_back(fmt::format("{} not registered (no RSIP at {})", g.name, ca->plan.name));
+    else if (!in_service.contains(g.name)) pending.push_back(fmt::format("{} not in service at {}", g.name, ca->plan.name));
+    for (std::size_t i = 1; i <= lab_.gateway_spans(g.name).size(); ++i)
+      if (!links_up.contains(fmt::format("{} span {}", g.name, i)))
+        pending.push_back(fmt::format("PRI link {} span {} down at {}", g.name, i, ca->plan.name));
+  }
+  return pending;
 }
 
 void lab_instance::write_state() const {

@@ -64,11 +64,18 @@ class lab_instance {
   [[nodiscard]] const std::vector<std::string>& notes() const { return notes_; }
   /// The pcap file when a capture runs.
   [[nodiscard]] const std::string& capture_file() const { return capture_file_; }
+  /// The call agent's call records (CSV); empty without a call agent.
+  [[nodiscard]] const std::string& cdr_path() const { return cdr_path_; }
+  /// The IP ports given to the daemons.
+  [[nodiscard]] const port_allocation& ports() const { return ports_; }
 
  private:
   lab_instance(lab_config lab, lab_options options) : lab_(std::move(lab)), options_(std::move(options)) {}
   expected<void, std::string> start(std::ostream& out);
   expected<void, std::string> wait_links(std::ostream& out);
+  /// What the call agent has not reported yet: gateways not in service (RSIP answered and
+  /// audited), PRI links not up. Read from its log (the control socket is not there yet).
+  [[nodiscard]] std::vector<std::string> call_agent_pending() const;
   void start_capture(std::ostream& out);
   void write_state() const;
 
@@ -80,6 +87,8 @@ class lab_instance {
   std::vector<running_node> nodes_;
   std::optional<child_process> capture_;
   std::string capture_file_;
+  std::string cdr_path_;
+  port_allocation ports_;
   std::vector<std::string> notes_;
   bool down_ = false;
 };

@@ -109,12 +109,12 @@ TEST(lab_config, when_the_lab_is_wrong_then_each_error_has_its_path_and_line) {
   EXPECT_NE(e.find("one in network mode and one in cpe mode"), std::string::npos) << e;
   e = errors_of(R"(lab = {
   exchanges = ( { name = "A"; subscribers = ( { number = "12a"; behaviour = "dance"; } ); } );
-  gateways = ( { name = "MG1"; } );
+  sip_peers = ( { name = "alice"; } );
   colour = "red";
 };)");
   EXPECT_NE(e.find("expected digits"), std::string::npos) << e;
   EXPECT_NE(e.find("behaviour"), std::string::npos) << e;
-  EXPECT_NE(e.find("gateways: not available yet"), std::string::npos) << e;
+  EXPECT_NE(e.find("sip_peers: not available yet"), std::string::npos) << e;
   EXPECT_NE(e.find("colour"), std::string::npos) << e;
   e = errors_of(R"(lab = {
   exchanges = ( { name = "A"; } );

@@ -1,0 +1,21 @@
+#pragma once
+/// Free IP ports for a lab's daemons on 127.0.0.1: the call agent's MGCP and backhaul ports,
+/// and each gateway's MGCP port and RTP range. Each port is found by binding it (port 0 for
+/// single ports, a random base checked port by port for RTP ranges); the sockets are held
+/// until every port of the lab is found, so one lab never hands the same port out twice, then
+/// closed for the daemons to bind. Between the close and the daemon's bind another program may
+/// take a port: the daemon then fails to start and `up` reports it with its log.
+#include <string>
+
+#include "common/expected.hpp"
+#include "lab/runner/topology/lab_config.hpp"
+#include "lab/runner/topology/plan.hpp"
+
+namespace tandem::lab::runner {
+
+/// RTP ports given to a gateway per span: 2 per bearer channel (RTP and RTCP) with room left.
+inline constexpr unsigned rtp_ports_per_span = 128;
+
+[[nodiscard]] expected<port_allocation, std::string> allocate_ports(const lab_config& lab);
+
+}  // namespace tandem::lab::runner
