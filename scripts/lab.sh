@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# The README's main command: installs what is missing, builds, and runs the main job: a lab of
-# simulated E1 trunks placing real ISDN PRI calls with real audio (tandem-lab), then the codec
+# The README's main command: installs what is missing, builds, and runs the main job: the
+# default lab (etc/lab/default.cfg) — two exchange simulators, two media gateways and the call
+# agent, joined by simulated E1 trunks with ISDN PRI and RTP between the gateways — runs the
+# default scenario set (a PSTN-IP-PSTN call over each IP codec with audio checked both ways,
+# DTMF end to end, busy, unallocated), prints the table and stops the lab; then the codec
 # table (every codec of the gateway's transcoder, quality and cost).
 #
-# Today's lab is two exchange simulators joined by a sim E1 (docs/lab.md says what is not yet
-# in it). Extra arguments are scenario files to run instead of the default set.
+# Extra arguments are scenario files to run on the default lab instead of the default set.
+# LAB=etc/lab/exchanges.cfg scripts/lab.sh etc/lab/scenarios/basic.scn runs another lab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh ci
+lab="${LAB:-etc/lab/default.cfg}"
 scenarios=("$@")
 if ((${#scenarios[@]} == 0)); then
-  scenarios=(etc/lab/scenarios/basic.scn etc/lab/scenarios/media.scn)
+  scenarios=(etc/lab/scenarios/pstn-ip-pstn.scn)
 fi
 status=0
-build/ci/lab/runner/tandem-lab run etc/lab/exchanges.cfg "${scenarios[@]}" || status=$?
+build/ci/lab/runner/tandem-lab run "$lab" "${scenarios[@]}" || status=$?
 echo
 build/ci/codecs/tandem-codec demo || status=$((status ? status : $?))
 exit "$status"

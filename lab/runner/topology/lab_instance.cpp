@@ -105,6 +105,9 @@ expected<void, std::string> lab_instance::start(std::ostream& out) {
   auto plan = plan_topology(lab_, run_dir_, socket_dir_, ports_);
   if (!plan) return make_unexpected(plan.error());
   cdr_path_ = plan->cdr_path;
+  // Every port known in advance: capture from the start (the gateways' RSIP, the first audits).
+  const bool capture_first = !ports_.exchange_control.empty();
+  if (options_.capture && capture_first) start_capture(out);
 
   for (auto& p : plan->processes) {
     std::ofstream(p.config_path) << p.config_text;
@@ -137,7 +140,7 @@ expected<void, std::string> lab_instance::start(std::ostream& out) {
     }
   }
   write_state();
-  if (options_.capture) start_capture(out);
+  if (options_.capture && !capture_first) start_capture(out);
   for (auto& n : nodes_) {
     if (n.control_port == 0) continue;
     auto c = control_client::connect(n.control_port);
@@ -157,6 +160,7 @@ void lab_instance::start_capture(std::ostream& out) {
   auto add = [&filter](const std::string& term) { filter += (filter.empty() ? "" : " or ") + term; };
   for (const auto& n : nodes_)
     if (n.control_port != 0) add(fmt::format("tcp port {}", n.control_port));
+  for (const auto& [name, port] : ports_.exchange_control) add(fmt::format("tcp port {}", port));
   if (ports_.ca_mgcp != 0) {
     add(fmt::format("udp port {}", ports_.ca_mgcp));          // MGCP (RFC 3435)
     add(fmt::format("tcp port {}", ports_.ca_backhaul));      // D-channel backhaul (docs/backhaul.md)

@@ -30,6 +30,10 @@ struct port_allocation {
     std::uint16_t rtp_max = 0;
   };
   std::map<std::string, gateway_ports, std::less<>> gateways;
+  /// Exchanges' control ports (TCP). Found in advance only in labs with a call agent, so that
+  /// the capture can start before the first process (and see the gateways' RSIP); otherwise
+  /// each exchange binds port 0 and writes the port it got.
+  std::map<std::string, std::uint16_t, std::less<>> exchange_control;
 };
 
 /// One process to start.
@@ -78,6 +82,6 @@ inline constexpr std::size_t max_socket_path = 107;
 /// The tandem-pstn configuration text of one exchange (libconfig; docs/configuration.md).
 [[nodiscard]] std::string exchange_config_text(const lab_config& lab, const exchange_node& node,
                                                const std::vector<std::pair<node_span, std::string>>& spans_with_sockets,
-                                               const std::vector<bool>& masters);
+                                               const std::vector<bool>& masters, std::uint16_t control_port = 0);
 
 }  // namespace tandem::lab::runner

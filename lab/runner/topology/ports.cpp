@@ -62,6 +62,11 @@ expected<port_allocation, std::string> allocate_ports(const lab_config& lab) {
   out.ca_mgcp = held.bind(SOCK_DGRAM, 0);
   out.ca_backhaul = held.bind(SOCK_STREAM, 0);
   if (out.ca_mgcp == 0 || out.ca_backhaul == 0) return make_unexpected("no free port on 127.0.0.1 for the call agent");
+  for (const auto& e : lab.exchanges) {
+    const auto port = held.bind(SOCK_STREAM, 0);
+    if (port == 0) return make_unexpected(fmt::format("no free TCP port for exchange {}", e.name));
+    out.exchange_control[e.name] = port;
+  }
   std::mt19937 rng{std::random_device{}()};
   for (const auto& g : lab.gateways) {
     port_allocation::gateway_ports p;

@@ -1,6 +1,6 @@
 #pragma once
 /// Free IP ports for a lab's daemons on 127.0.0.1: the call agent's MGCP and backhaul ports,
-/// and each gateway's MGCP port and RTP range. Each port is found by binding it (port 0 for
+/// each gateway's MGCP port and RTP range, and (in those labs) the exchanges' control ports. Each port is found by binding it (port 0 for
 /// single ports, a random base checked port by port for RTP ranges); the sockets are held
 /// until every port of the lab is found, so one lab never hands the same port out twice, then
 /// closed for the daemons to bind. Between the close and the daemon's bind another program may
