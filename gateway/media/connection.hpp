@@ -157,6 +157,21 @@ public:
     /// DLCX: stops all media; the object is then handed back to the control thread.
     void close() noexcept;
 
+    /// The sockets to watch for readiness (see media_engine::tick).
+    [[nodiscard]] std::array<int, 2> descriptors() const noexcept { return session_->descriptors(); }
+    /// From now on `receive` reads the session only when `mark_readable` was called this tick,
+    /// packets wait in the jitter buffer, or `idle_poll_ticks` went by (oRTP's own RTCP
+    /// timing); without it (the default), every tick.
+    void track_readiness() noexcept { readiness_tracked_ = true; }
+    void mark_readable() noexcept { readable_ = true; }
+    /// Ticks it may miss (the engine does not tick its endpoint) with nothing lost: 0 while it
+    /// sends, plays audio or a digit, or has packets queued; otherwise until its next idle poll
+    /// or the tick its RTP timeout would fire. Only with readiness tracking.
+    [[nodiscard]] unsigned quiet_ticks() const noexcept;
+    /// The engine left it out for `ticks` ticks: the playout clock and the idle and timeout
+    /// counts move on as if they had run.
+    void skipped(unsigned ticks) noexcept;
+
     // rtp::telephone_event_handler (called from inside receive's poll)
     void on_telephone_event(const rtp::telephone_event& ev) override;
 
@@ -222,6 +237,13 @@ private:
     unsigned silent_ticks_ = 0;         ///< ticks without any RTP packet
     bool rx_comfort_noise_ = false;     ///< the last packet ended in a SID frame
     bool timed_out_ = false;
+
+    // readiness (media thread)
+    bool readiness_tracked_ = false;
+    bool readable_ = false;
+    unsigned unpolled_ticks_ = 0;
+    std::uint64_t published_activity_ = ~std::uint64_t{0};  ///< session activity at the last publish
+    bool publish_due_ = true;  ///< something other than packets changed (mode, close)
 };
 
 }  // namespace tandem::gateway::media

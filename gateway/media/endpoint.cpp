@@ -1,6 +1,7 @@
 #include "gateway/media/endpoint.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "codecs/g711.hpp"
 
@@ -133,9 +134,27 @@ connection* endpoint::find(connection_id id) noexcept {
     return nullptr;
 }
 
+unsigned endpoint::quiet_ticks() const noexcept {
+    if (slot_ || line_loop_ || line_tone_.active() || net_tone_.active() || transponder_.active()) return 0;
+    unsigned q = std::numeric_limits<unsigned>::max();
+    for (const auto& c : connections_)
+        if (c) q = std::min(q, c->quiet_ticks());
+    return q;
+}
+
+void endpoint::skipped(unsigned ticks) noexcept {
+    for (auto& c : connections_)
+        if (c) c->skipped(ticks);
+}
+
 void endpoint::tick(std::span<const std::uint8_t> rx, std::span<std::uint8_t> tx) noexcept {
     const bool has_line = rx.size() == tick_ && tx.size() == tick_;
     const bool is_virtual = !slot_.has_value();
+    // Nothing to hear, nothing to send, nothing playing: a free virtual endpoint (thousands of
+    // them wait for CRCX rtp/$) costs this test and no more.
+    if (!has_line && !line_loop_ && !line_tone_.active() && !net_tone_.active() && !transponder_.active() &&
+        std::none_of(connections_.begin(), connections_.end(), [](const auto& c) { return c != nullptr; }))
+        return;
     if (has_line) {
         if (law_ == tdm::companding_law::alaw) codecs::g711::decode_alaw(rx, line_in_);
         else codecs::g711::decode_ulaw(rx, line_in_);

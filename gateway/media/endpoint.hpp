@@ -54,6 +54,13 @@ public:
     /// One tick. `rx`/`tx`: this endpoint's companded samples of the span block, or empty for
     /// a virtual endpoint.
     void tick(std::span<const std::uint8_t> rx, std::span<std::uint8_t> tx) noexcept;
+    /// Ticks this endpoint may be left out of (not ticked at all) before it must run again,
+    /// judged after a tick: 0 for a timeslot, while a signal plays, or while a connection sends,
+    /// plays or waits for queued packets; a large number for a free virtual endpoint. The
+    /// engine wakes it earlier when a command or a readable socket concerns it.
+    [[nodiscard]] unsigned quiet_ticks() const noexcept;
+    /// Accounts for `ticks` ticks the engine left it out (its connections' clocks move on).
+    void skipped(unsigned ticks) noexcept;
     /// Starts a signal toward the line (`on` = 0) or on connection `on`. `dtmf` queues `digit`.
     void play(signal_tone t, char digit, connection_id on) noexcept;
     /// Stops signal `t` (toward the line, or on connection `on`); `none` stops every signal.

@@ -1,6 +1,7 @@
 #include "gateway/media/media_engine.hpp"
 
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <array>
 
@@ -19,7 +20,6 @@ media_error from(rtp::rtp_error e) {
         default: return media_error::codec_failure;
     }
 }
-constexpr unsigned max_commands_per_tick = 32;
 
 /// Checked here, on the control thread, so that the media thread never meets a bad address.
 bool valid_remote(const remote_address& r) {
@@ -61,6 +61,13 @@ media_engine::media_engine(const media_engine_config& c, rtp::port_allocator por
             static_cast<media_event_notifier*>(this)));
     endpoint_load_.assign(endpoints_.size(), 0);
     for (const auto& ep : endpoints_) laws_.push_back(ep->law());
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) log::get("media")->warn("epoll_create1 failed: every connection is read every tick");
+    ready_.resize(static_cast<std::size_t>(c.ports.last - c.ports.first) + 2);
+    wake_at_.assign(endpoints_.size(), 0);
+    last_run_.assign(endpoints_.size(), 0);
+    for (std::size_t i = 0; i < endpoints_.size(); ++i)
+        by_name_.emplace(endpoints_[i]->name(), endpoint_index(static_cast<std::uint32_t>(i)));
 }
 
 media_engine::~media_engine() {
@@ -69,12 +76,13 @@ media_engine::~media_engine() {
     }
     while (retired_.pop()) {
     }
+    if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
 std::optional<endpoint_index> media_engine::find_endpoint(std::string_view name) const {
-    for (std::size_t i = 0; i < endpoints_.size(); ++i)
-        if (endpoints_[i]->name() == name) return endpoint_index(static_cast<std::uint32_t>(i));
-    return std::nullopt;
+    auto it = by_name_.find(std::string(name));
+    if (it == by_name_.end()) return std::nullopt;
+    return it->second;
 }
 
 const std::string& media_engine::endpoint_name(endpoint_index e) const {
@@ -269,16 +277,25 @@ void media_engine::notify(const media_event& ev) noexcept {
 
 void media_engine::apply(command& cmd) noexcept {
     auto& ep = *endpoints_[cmd.endpoint.value()];
+    // Bring a sleeping endpoint up to date before the command changes it (a new connection
+    // must not inherit the ticks the endpoint slept through).
+    catch_up(cmd.endpoint.value(), ticks_);
+    wake(cmd.endpoint);
     switch (cmd.what) {
-        case command::kind::add:
-            ep.attach(cmd.conn);  // the control plane never over-fills an endpoint
+        case command::kind::add: {
+            connection& c = *cmd.conn;
+            if (ep.attach(cmd.conn)) watch(c);  // the control plane never over-fills an endpoint
             break;
+        }
         case command::kind::modify:
             if (auto* c = ep.find(cmd.id)) cmd.codec = c->apply(cmd.changes, std::move(cmd.codec));
             break;
         case command::kind::remove:
             cmd.conn = ep.detach(cmd.id);
-            if (cmd.conn) cmd.conn->close();
+            if (cmd.conn) {
+                unwatch(*cmd.conn);  // before the control thread closes its sockets
+                cmd.conn->close();
+            }
             break;
         case command::kind::signal_start:
             ep.play(cmd.tone, cmd.digit, cmd.id);
@@ -294,8 +311,47 @@ void media_engine::apply(command& cmd) noexcept {
     }
 }
 
+void media_engine::watch(connection& c) noexcept {
+    if (epoll_fd_ < 0) return;
+    bool all = true;
+    for (int fd : c.descriptors()) {
+        if (fd < 0) continue;
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.ptr = &c;
+        all = epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0 && all;
+    }
+    // A socket epoll refused would never be read: such a connection is polled every tick.
+    if (all) c.track_readiness();
+}
+
+void media_engine::unwatch(connection& c) noexcept {
+    if (epoll_fd_ < 0) return;
+    for (int fd : c.descriptors())
+        if (fd >= 0) (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+void media_engine::mark_ready() noexcept {
+    if (epoll_fd_ < 0) return;
+    // ready_ has room for every socket the engine can hold (one per port of its range), so
+    // one call sees them all.
+    const int n = epoll_wait(epoll_fd_, ready_.data(), static_cast<int>(ready_.size()), 0);
+    for (int i = 0; i < n; ++i) {
+        auto* c = static_cast<connection*>(ready_[static_cast<std::size_t>(i)].data.ptr);
+        c->mark_readable();
+        wake(c->endpoint());
+    }
+}
+
+void media_engine::catch_up(std::size_t i, std::uint64_t through) noexcept {
+    if (last_run_[i] > 0 && through > last_run_[i])
+        endpoints_[i]->skipped(static_cast<unsigned>(std::min<std::uint64_t>(through - last_run_[i], 1u << 30)));
+    last_run_[i] = std::max(last_run_[i], through);
+}
+
 void media_engine::tick(const tdm::block* rx, tdm::block* tx) noexcept {
-    for (unsigned n = 0; n < max_commands_per_tick; ++n) {
+    // Everything queued (at most queue_capacity): applying a command only moves pointers.
+    for (std::size_t n = 0; n < config_.queue_capacity; ++n) {
         auto cmd = commands_.pop();
         if (!cmd) break;
         apply(*cmd);
@@ -303,13 +359,20 @@ void media_engine::tick(const tdm::block* rx, tdm::block* tx) noexcept {
         // room: the control side never has more than its capacity in flight.
         retired_.push(*cmd);
     }
-    for (auto& ep : endpoints_) {
+    mark_ready();
+    ++ticks_;
+    for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+        if (ticks_ < wake_at_[i]) continue;
+        auto& ep = endpoints_[i];
+        catch_up(i, ticks_ - 1);
         const auto slot = ep->slot();
         if (slot && rx != nullptr && tx != nullptr && *slot < rx->slot_count() &&
             rx->samples_per_slot() == config_.tick_samples)
             ep->tick(rx->slot(*slot), tx->slot(*slot));
         else
             ep->tick({}, {});
+        last_run_[i] = ticks_;
+        wake_at_[i] = ticks_ + 1 + ep->quiet_ticks();
     }
 }
 

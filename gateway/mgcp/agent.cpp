@@ -35,11 +35,13 @@ agent::agent(agent_config config, const codecs::registry& codecs, media_control&
     for (unsigned slot : slots) {
       endpoint_address a{s.t1 ? endpoint_kind::t1 : endpoint_kind::e1, s.number, slot};
       endpoints_[a].address = a;
+      idle_.insert(a);
     }
   }
   for (unsigned n = 1; n <= config_.rtp_endpoints; ++n) {
     endpoint_address a{endpoint_kind::rtp, 0, n};
     endpoints_[a].address = a;
+    idle_.insert(a);
   }
   // Connection ids start at a random point so that ids of a previous run are not reused
   // (RFC 3435 §2.1.3: connection ids are unique within the endpoint).
@@ -207,6 +209,18 @@ expected<std::vector<endpoint*>, rejection> agent::resolve(const m::endpoint_nam
     out.push_back(&it->second);
     return out;
   }
+  if (pattern->any_of()) {
+    // The free endpoints where the pattern can match, lowest first; the walk below (every
+    // endpoint) only runs when none is free, to tell "none matches" from "none free".
+    const auto [low, high] = pattern->candidate_range();
+    for (auto it = idle_.lower_bound(low); it != idle_.end() && !(high < *it); ++it) {
+      if (!pattern->matches(*it)) continue;
+      auto& e = endpoints_.at(*it);
+      if (&e == exclude) continue;
+      out.push_back(&e);
+      return out;
+    }
+  }
   bool any_match = false;
   for (auto& [a, e] : endpoints_) {
     if (!pattern->matches(a)) continue;
@@ -219,6 +233,12 @@ expected<std::vector<endpoint*>, rejection> agent::resolve(const m::endpoint_nam
   if (!any_match) return make_unexpected(rejection{failure::unknown_endpoint, "no endpoint matches"});
   if (out.empty()) return make_unexpected(rejection{failure::no_endpoint_available, "no endpoint available"});
   return out;
+}
+
+void agent::set_state(endpoint& e, endpoint_state s) {
+  if (s == endpoint_state::idle) idle_.insert(e.address);
+  else idle_.erase(e.address);
+  e.state = s;
 }
 
 m::response agent::reject(const m::command& cmd, const rejection& why) {

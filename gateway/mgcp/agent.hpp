@@ -18,6 +18,7 @@
 /// Threads: every member runs on the control-plane thread.
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <span>
@@ -158,6 +159,9 @@ class agent final : public media_event_handler {
   response epcf(const command& cmd);
   std::vector<tandem::mgcp::capability_set> capability_lines() const;
 
+  /// Every change of an endpoint's state goes through here (keeps idle_).
+  void set_state(endpoint& e, endpoint_state s);
+
   // restart.cpp: RSIP
   void send_rsip(tandem::mgcp::restart_method_kind method, std::uint32_t delay_s, const std::string& local);
   void restart_due();
@@ -171,6 +175,9 @@ class agent final : public media_event_handler {
   std::vector<codec_capability> caps_;
   std::vector<tandem::mgcp::event_name> persistent_;
   std::map<endpoint_address, endpoint> endpoints_;
+  /// The endpoints in state idle: "any of" (RFC 3435 §2.1.2 "$") picks from here in O(log n)
+  /// rather than walking every endpoint. Kept by set_state, the one writer of endpoint::state.
+  std::set<endpoint_address> idle_;
   agent_state state_ = agent_state::starting;
   std::optional<timer_id> restart_timer_;
   std::uint32_t next_connection_ = 1;

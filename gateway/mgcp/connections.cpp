@@ -157,11 +157,11 @@ m::response agent::crcx(const m::command& cmd) {
   log::get("mgcp")->info("CRCX {} {}: connection {} call {} mode {}", cmd.id.value(), ep.address.local_name(),
                          c.id.value(), c.call.value(), m::to_string(mode->kind));
   ep.connections.push_back(std::move(c));
-  ep.state = endpoint_state::connected;
+  set_state(ep, endpoint_state::connected);
   counters_.get("connections.created").add();
   if (second != nullptr) {
     second->connections.push_back(std::move(c2));
-    second->state = endpoint_state::connected;
+    set_state(*second, endpoint_state::connected);
     counters_.get("connections.created").add();
   }
   apply_request(ep, cmd, created_id);

@@ -22,7 +22,7 @@ m::connection_parameters agent::drop_connection(endpoint& e, const m::connection
       if (connection* other = partner->second.find(c->joined->id)) other->joined.reset();
   }
   std::erase_if(e.connections, [&](const connection& x) { return iequals(x.id.value(), id.value()); });
-  if (e.connections.empty() && e.state == endpoint_state::connected) e.state = endpoint_state::idle;
+  if (e.connections.empty() && e.state == endpoint_state::connected) set_state(e, endpoint_state::idle);
   counters_.get("connections.deleted").add();
   return stats;
 }

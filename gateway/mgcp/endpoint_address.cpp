@@ -1,6 +1,8 @@
 #include "gateway/mgcp/endpoint_address.hpp"
 
+#include <array>
 #include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -119,14 +121,53 @@ bool name_pattern::term_matches(const term& t, std::string_view value) {
 }
 
 bool name_pattern::matches(const endpoint_address& a) const {
-  const auto names = a.terms();
+  // The terms of a.local_name(), written into stack buffers (no allocation: "any of" and
+  // "all of" resolution call this once per endpoint).
+  std::array<char, 16> kind_buf{}, span_buf{}, index_buf{};
+  auto number = [](std::array<char, 16>& buf, std::size_t at, unsigned n) {
+    const auto r = std::to_chars(buf.data() + at, buf.data() + buf.size(), n);
+    return std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data()));
+  };
+  std::array<std::string_view, 3> names{};
+  std::size_t count = 0;
+  if (a.kind == endpoint_kind::rtp) {
+    names[0] = "rtp";
+    names[1] = number(index_buf, 0, a.index);
+    count = 2;
+  } else {
+    kind_buf[0] = a.kind == endpoint_kind::e1 ? 'e' : 't';
+    kind_buf[1] = '1';
+    kind_buf[2] = '-';
+    names[0] = "ds";
+    names[1] = number(kind_buf, 3, a.span);
+    names[2] = number(span_buf, 0, a.index);
+    count = 3;
+  }
   for (std::size_t i = 0; i < terms_.size(); ++i) {
-    if (i >= names.size()) return false;
+    if (i >= count) return false;
     const bool last = i + 1 == terms_.size();
     if (last && terms_[i].what == term::kind::wildcard) return true;  // covers deeper levels
     if (!term_matches(terms_[i], names[i])) return false;
   }
-  return terms_.size() == names.size();
+  return terms_.size() == count;
+}
+
+std::pair<endpoint_address, endpoint_address> name_pattern::candidate_range() const {
+  constexpr unsigned top = std::numeric_limits<unsigned>::max();
+  const endpoint_address first{endpoint_kind::e1, 0, 0}, last{endpoint_kind::rtp, top, top};
+  auto literal = [&](std::size_t i) -> std::string_view {
+    return i < terms_.size() && terms_[i].what == term::kind::literal ? std::string_view(terms_[i].text)
+                                                                       : std::string_view{};
+  };
+  if (literal(0) == "rtp") return {{endpoint_kind::rtp, 0, 0}, last};
+  if (literal(0) != "ds") return {first, last};
+  const auto t = literal(1);
+  if (t.size() < 4 || t[2] != '-' || (t.substr(0, 2) != "e1" && t.substr(0, 2) != "t1"))
+    return {first, {endpoint_kind::t1, top, top}};
+  const auto kind = t[0] == 'e' ? endpoint_kind::e1 : endpoint_kind::t1;
+  const auto span = parse_number(t.substr(3));
+  if (!span) return {first, last};
+  return {{kind, *span, 0}, {kind, *span, top}};
 }
 
 }  // namespace tandem::gateway::mgcp

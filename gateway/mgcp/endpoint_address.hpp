@@ -39,6 +39,10 @@ class name_pattern {
   /// nullopt when a term is malformed (an unclosed range).
   static std::optional<name_pattern> parse(std::string_view local);
   bool matches(const endpoint_address& a) const;
+  /// The lowest and highest addresses this pattern can match (in endpoint_address order), from
+  /// its leading literal terms: "rtp/$" gives rtp/0 .. rtp/max, "ds/e1-2/*" ds/e1-2/0 ..
+  /// ds/e1-2/max. Lets "any of" start its search where matches can be (agent::resolve).
+  [[nodiscard]] std::pair<endpoint_address, endpoint_address> candidate_range() const;
   bool any_of() const { return any_of_; }
   bool all_of() const { return all_of_; }
   bool is_wildcard() const { return any_of_ || all_of_; }

@@ -129,12 +129,12 @@ void agent::set_span_in_service(unsigned span, bool in_service) {
       // RFC 3435 §2.3.12 forced restart: connections are gone, no DLCX is sent for them.
       while (!e.connections.empty()) drop_connection(e, e.connections.front().id);
       stop_signals(e);
-      e.state = endpoint_state::out_of_service;
+      set_state(e, endpoint_state::out_of_service);
       e.last_restart = m::restart_method{m::restart_method_kind::forced, {}};
       e.last_reason = m::reason_code{905, "facility failure"};
       counters_.get("endpoints.out_of_service").add();
     } else if (e.state == endpoint_state::out_of_service) {
-      e.state = endpoint_state::idle;
+      set_state(e, endpoint_state::idle);
       e.last_restart = m::restart_method{m::restart_method_kind::restart, {}};
       e.last_reason = m::reason_code{};
     }

@@ -11,6 +11,7 @@
 /// Threading: `create` and the destructor run on the control thread; every other call on the
 /// media thread that owns the connection (one at a time). `poll` and `send_*` do not log above
 /// debug; oRTP allocates its packet buffers internally (its own allocator), nothing else does.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -126,6 +127,15 @@ public:
                                                 telephone_event_handler* events) = 0;
 
     [[nodiscard]] virtual rtp_statistics statistics() const = 0;
+    /// The RTP and RTCP sockets (-1 where there is none), for a readiness poller (epoll): the
+    /// media engine polls a session only when one is readable or `has_pending`.
+    [[nodiscard]] virtual std::array<int, 2> descriptors() const noexcept = 0;
+    /// Packets are waiting in the jitter buffer (they come out at later ticks without the
+    /// socket becoming readable again).
+    [[nodiscard]] virtual bool has_pending() const noexcept = 0;
+    /// A number that changes whenever a packet (RTP or RTCP) is sent or received: statistics
+    /// need publishing again only when it moved.
+    [[nodiscard]] virtual std::uint64_t activity() const noexcept = 0;
     /// RTP packets received so far (cheap: the media tick reads it for RTP timeout detection).
     [[nodiscard]] virtual std::uint64_t packets_received() const noexcept = 0;
 };

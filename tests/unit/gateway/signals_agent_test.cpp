@@ -141,7 +141,8 @@ TEST_F(signals_agent, when_epcf_asks_for_mu_law_then_the_timeslot_carries_mu_law
 TEST_F(signals_agent, when_a_signal_cannot_be_played_then_the_agent_is_told_of) {
     EXPECT_EQ(send("RQNT 9 ds/e1-1/8@mgw.tandem.test MGCP 1.0\nX: 9\nR: G/of(N)\nS: G/rt\n").substr(0, 8), "200 9 OK");
     // Fill the engine's command queue (no tick takes from it) so the next signal is refused.
-    for (int i = 0; i < 400; ++i) (void)bench_.engine->play_signal(bench_.ts(9), media::signal_tone::busy);
+    for (std::size_t i = 0; i <= media::media_engine_config{}.queue_capacity; ++i)
+        (void)bench_.engine->play_signal(bench_.ts(9), media::signal_tone::busy);
     EXPECT_EQ(send("RQNT 10 ds/e1-1/8@mgw.tandem.test MGCP 1.0\nX: 10\nR: G/of(N)\nS: G/cg\n").substr(0, 9), "200 10 OK");
     EXPECT_EQ(counters_.value("signals.failed"), 1u);
     control_->poll(*agent_);
