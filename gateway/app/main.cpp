@@ -14,6 +14,7 @@
 #include "gateway/app/engine_media_control.hpp"
 #include "gateway/app/mgcp_service.hpp"
 #include "gateway/app/mgw_config.hpp"
+#include "gateway/app/ops_binding.hpp"
 #include "gateway/app/span_bridge.hpp"
 #include "gateway/app/span_supervisor.hpp"
 #include "gateway/app/udp_transport.hpp"
@@ -189,12 +190,24 @@ int main(int argc, char** argv) {
   };
   if (!spans.empty()) timers.schedule_after(std::chrono::milliseconds(5), poll_spans);
 
+  // Operations (docs/ctl.md): the metrics endpoint and the control socket, when configured.
+  app::ops_binding ops(io, cfg.ops,
+                       {&cfg, &service.agent(), {engine_ptrs.begin(), engine_ptrs.end()},
+                        spans.empty() ? nullptr : &supervisor,
+                        {&agent_counters, &transaction_counters, &media_counters, &span_counters, &supervisor_counters,
+                         &backhaul_counters}});
+  if (auto started = ops.start(); !started) {
+    logger->error("operations: {}", started.error());
+    return 1;
+  }
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
   logger->info("tandem-mgw {} listening on {}:{} ({} spans, {} virtual endpoints)", cfg.agent.domain,
                cfg.mgcp_bind_address, udp.local_port(), spans.size(), cfg.agent.rtp_endpoints);
   service.agent().start();
   io.run();
+  ops.stop();
 
   if (virtual_clock) virtual_clock->stop();
   if (backhaul_link) backhaul_link->stop();

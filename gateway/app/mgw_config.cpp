@@ -137,7 +137,7 @@ expected<mgw_config, config_errors> load(config::document& doc) {
     if (!root.has("mgw")) root.error("mgw", "missing (the file must hold a group mgw = { ... })");
     return make_unexpected(doc.errors());
   }
-  top->check_known({"mgcp", "rtp", "codecs", "spans", "virtual_endpoints", "backhaul", "log"});
+  top->check_known({"mgcp", "rtp", "codecs", "spans", "virtual_endpoints", "backhaul", "log", "metrics", "control"});
   if (auto m = top->group("mgcp")) load_mgcp(*m, c);
   if (auto r = top->group("rtp")) {
     r->check_known({"bind", "port_min", "port_max"});
@@ -164,6 +164,7 @@ expected<mgw_config, config_errors> load(config::document& doc) {
                                             {"warn", "warn"}, {"error", "error"}, {"off", "off"}},
                                            c.log_level);
   }
+  c.ops = tandem::ops::read_ops_config(*top);
   validate(*top, c);
   if (!doc.ok()) return make_unexpected(doc.errors());
   return c;
@@ -246,6 +247,10 @@ std::string dump_config(const mgw_config& c) {
   if (c.backhaul.enabled)
     fmt::format_to(it, "  backhaul = {{ address = \"{}\"; port = {}; keepalive_ms = {}; backoff_max_ms = {}; }};\n",
                    c.backhaul.address, c.backhaul.port, c.backhaul.keepalive.count(), c.backhaul.backoff_max.count());
+  if (const auto& m = c.ops.metrics)
+    fmt::format_to(it, "  metrics = {{ address = \"{}\"; port = {}; }};\n", m->address, m->port);
+  if (const auto& k = c.ops.control)
+    fmt::format_to(it, "  control = {{ socket = \"{}\"; mode = \"{:04o}\"; }};\n", k->path, k->mode);
   fmt::format_to(it, "  virtual_endpoints = {};\n  log = {{ level = \"{}\"; }};\n}};\n", a.rtp_endpoints, c.log_level);
   return out;
 }

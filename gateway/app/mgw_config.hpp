@@ -34,6 +34,7 @@
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
 #include "gateway/mgcp/agent_config.hpp"
+#include "ops/ops_config.hpp"
 #include "proto/mgcp/transaction/transaction_config.hpp"
 
 namespace tandem::gateway::app {
@@ -80,6 +81,8 @@ struct mgw_config {
   std::vector<span_link_config> span_links;  ///< same order as agent.spans
   backhaul_link_config backhaul;
   std::string log_level = "info";
+  /// `metrics = { address; port; }` and `control = { socket; mode; }` (docs/operations.md).
+  tandem::ops::ops_config ops;
 };
 
 /// Loads a file; every problem comes back at once, each with its path and line.

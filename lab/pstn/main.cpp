@@ -10,6 +10,7 @@
 #include "common/log.hpp"
 #include "lab/pstn/control/control_server.hpp"
 #include "lab/pstn/exchange.hpp"
+#include "lab/pstn/ops/ops_binding.hpp"
 #include "lab/pstn/pstn_config.hpp"
 
 namespace {
@@ -90,12 +91,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tandem-pstn: %s\n", port.error().c_str());
     return 1;
   }
-  auto ex = lab::pstn::exchange::create(io, *config, server);
+  // Operations (docs/ctl.md): counts the exchange's events on their way to the control server.
+  lab::pstn::ops_binding ops(io, config->ops, server);
+  auto ex = lab::pstn::exchange::create(io, *config, ops);
   if (!ex) {
     std::fprintf(stderr, "tandem-pstn: %s\n", ex.error().c_str());
     return 1;
   }
   server.attach(**ex);
+  ops.attach(**ex);
   (*ex)->start();
 
   // Scripts read the port from stdout (first line) or from the port file.
@@ -104,11 +108,17 @@ int main(int argc, char** argv) {
   if (!opt.port_file.empty()) {
     std::ofstream(opt.port_file) << *port << '\n';
   }
+  if (auto started = ops.start(); !started) {  // after the "control" line scripts read first
+    std::fprintf(stderr, "tandem-pstn: operations: %s\n", started.error().c_str());
+    (*ex)->stop();
+    return 1;
+  }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
   io.run();
 
+  ops.stop();
   (*ex)->stop();
   server.close();
   return 0;

@@ -82,7 +82,8 @@ expected<pstn_config, config_errors> load(config::document& doc, const std::stri
     return make_unexpected(doc.errors());
   }
   std::map<std::string, int> lines;
-  top->check_known({"mode", "record_seconds", "control", "spans", "media"});
+  top->check_known({"mode", "record_seconds", "control", "spans", "media", "metrics", "ops_control"});
+  cfg.ops = tandem::ops::read_ops_config(*top, "ops_control");
   cfg.side = top->get_enum<interface_side>(
       "mode", {{"network", interface_side::network}, {"cpe", interface_side::cpe}}, cfg.side);
   cfg.record_seconds = static_cast<unsigned>(top->get_int("record_seconds", cfg.record_seconds, 1, 600));

@@ -10,6 +10,7 @@
 
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
+#include "ops/ops_config.hpp"
 #include "tdm/span.hpp"
 
 namespace tandem::lab::pstn {
@@ -86,6 +87,10 @@ struct pstn_config {
   unsigned record_seconds = 20;
   std::vector<span_config> spans;
   std::vector<media_file_config> media;
+  /// `metrics = { address; port; }` and `ops_control = { socket; }`: the operations endpoint
+  /// and the tandem-ctl socket (docs/pstn.md, docs/ctl.md). `control` is the JSON-lines
+  /// interface above.
+  tandem::ops::ops_config ops;
 };
 
 /// Loads and validates a configuration file. All errors are returned together, each with its

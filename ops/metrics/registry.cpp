@@ -70,6 +70,13 @@ void registry::gauge_family(std::string_view family, std::string_view help, gaug
   e.callback = std::move(callback);
 }
 
+void registry::counter_family(std::string_view family, std::string_view help, gauge_callback callback) {
+  std::lock_guard lock(mutex_);
+  auto& e = entry_for(family, metric_type::counter, help);
+  if (e.callback) throw std::invalid_argument("counter family already registered: " + std::string(family));
+  e.callback = std::move(callback);
+}
+
 histogram& registry::histogram_of(std::string_view family, std::string_view help,
                                   std::span<const double> upper_bounds, label_set labels) {
   check_labels(labels);

@@ -56,6 +56,11 @@ class registry {
   using gauge_callback = std::function<std::vector<sample>()>;
   void gauge_family(std::string_view family, std::string_view help, gauge_callback callback);
 
+  /// A counter family whose values are read at each scrape, for cumulative counts another
+  /// component keeps (a span's block statistics). `family` without `_total`; the samples should
+  /// hold std::uint64_t values that never go down.
+  void counter_family(std::string_view family, std::string_view help, gauge_callback callback);
+
   /// The histogram of that family and labels. Every child of a family has the family's buckets
   /// (the first registration decides them).
   histogram& histogram_of(std::string_view family, std::string_view help,
