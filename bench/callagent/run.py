@@ -67,8 +67,10 @@ class Table:
                           f"{procstat.load_average():.1f}", note))
 
     def idle(self, what, cpu_per_s):
+        # /proc counts CPU time in clock ticks: nothing seen means less than one tick.
+        figure = f"{cpu_per_s * 1000:.1f}" if cpu_per_s > 0 else f"< {procstat.TICK_S / IDLE_S * 1000:.1f}"
         self.rows.append((what, "0", "0", "-", "-", "-", "-", f"{procstat.load_average():.1f}",
-                          f"idle CPU {cpu_per_s * 1000:.1f} ms per second"))
+                          f"idle CPU {figure} ms per second"))
 
     def print(self, out):
         head = ("path", "cps tried", "calls", "ok", "failed", "cps achieved", "CPU/call", "load", "notes")
@@ -328,6 +330,8 @@ def main():
             summary.append(("PSTN-IP-PSTN (whole lab)",
                             f"{rate:,} cps with no failed call{top} ({goal} the goal of {LAB_RATE_GOAL} cps); "
                             f"tandem-ca CPU per call {us(per_call)}{ratio}"))
+            each = ", ".join(f"{name} {us(cpu / s['successful'])}" for name, cpu in s["cpu_s"].items())
+            summary.append((f"  CPU per call at {rate:,} cps", each))
     if results.get("sip") is None:
         reason = "tandem-ca has no SIP yet" if not sip_available() else "SIP->PSTN driving not written yet"
         summary.append(("SIP->PSTN", f"not measured: {reason}"))
