@@ -51,7 +51,17 @@ expected<json, std::string> exchange_driver::request(const std::string& node, co
 
 expected<std::uint32_t, std::string> exchange_driver::place_call(const std::string& node, const std::string& called,
                                                                  const std::string& calling) {
-  auto r = request(node, "call", {{"called", called}, {"calling", calling}});
+  json fields = {{"called", called}, {"calling", calling}};
+  if (const auto* n = lab_.node(node); n != nullptr && n->plan.spans.size() > 1) {
+    bool all_gateways = true;
+    for (const auto& s : n->plan.spans) all_gateways = all_gateways && lab_.config().gateway(s.peer) != nullptr;
+    if (all_gateways) {
+      auto& next = next_span_[node];
+      fields["span"] = n->plan.spans[next % n->plan.spans.size()].number;
+      ++next;
+    }
+  }
+  auto r = request(node, "call", std::move(fields));
   if (!r) return make_unexpected(r.error());
   const auto id = (*r).value("call", 0U);
   auto& leg = nodes_[node].legs[id];

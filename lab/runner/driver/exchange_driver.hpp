@@ -47,6 +47,9 @@ class exchange_driver final : public lab_driver {
 
   lab_instance& lab_;
   std::map<std::string, node_legs, std::less<>> nodes_;
+  /// Next span to place a call on, per node whose spans all face gateways (calls spread over
+  /// them, as a PBX spreads over its PRIs; other nodes call on their first span).
+  std::map<std::string, unsigned, std::less<>> next_span_;
   std::vector<call_record> records_;
   std::vector<bool> taken_;
   std::uintmax_t records_size_ = 0;
