@@ -182,6 +182,15 @@ void check_links(const node& top, lab_config& cfg, const std::vector<node>& span
                                     "the user side)",
                                     l.master, g->name));
   }
+  for (const auto& g : cfg.gateways) {
+    const auto spans = cfg.gateway_spans(g.name);
+    for (const auto* l : spans)
+      if (l->type != spans.front()->type) {
+        span_nodes[static_cast<std::size_t>(l - cfg.spans.data())].error(
+            "type", fmt::format("gateway {} has E1 and T1 spans: the spans of one gateway share one type", g.name));
+        break;
+      }
+  }
   for (const auto& g : cfg.gateways)
     if (cfg.gateway_spans(g.name).empty())
       top.error("gateways", fmt::format("gateway {} is on no span (line {}): add a span with slave = \"{}\"", g.name,

@@ -99,9 +99,9 @@ std::string gateway_config_text(const lab_config& lab, const gateway_node& gw, c
   for (std::size_t i = 0; i < spans.size() && i < sockets.size(); ++i)
     span_text += fmt::format(
         "{}    {{ number = {}; type = \"{}\"; backend = \"sim\"; socket = {}; mode = \"connect\"; "
-        "clock = \"slave\"; tick_ms = {}; alarm_hold_ms = 1000; }}  # to {}",
-        i == 0 ? "" : ",\n", i + 1, spans[i]->type == tdm::span_type::e1 ? "e1" : "t1", quoted(sockets[i]),
-        spans[i]->tick.count(), spans[i]->master);
+        "clock = \"slave\"; tick_ms = {}; alarm_hold_ms = 1000; }}{}  # to {}",
+        i == 0 ? "" : "\n", i + 1, spans[i]->type == tdm::span_type::e1 ? "e1" : "t1", quoted(sockets[i]),
+        spans[i]->tick.count(), i + 1 < spans.size() ? "," : "", spans[i]->master);
   port_allocation::gateway_ports p;
   if (auto it = ports.gateways.find(gw.name); it != ports.gateways.end()) p = it->second;
   return fmt::format(

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "common/config/reader.hpp"
 #include "lab/runner/driver/call_records.hpp"
 #include "lab/runner/scenario/parser.hpp"
 #include "lab/runner/topology/lab_config.hpp"
@@ -106,6 +107,27 @@ TEST(gateway_lab, when_planned_then_exchanges_start_first_then_the_call_agent_th
   EXPECT_NE(ca.find("targets = ( { trunk_group = \"gw1-1\"; } )"), std::string::npos) << ca;
 }
 
+TEST(gateway_lab, when_gateways_have_several_spans_then_every_generated_config_is_valid_libconfig) {
+  auto lab = parse_lab_config(R"(lab = {
+  exchanges = ( { name = "A"; }, { name = "B"; } );
+  gateways = ( { name = "gw1"; }, { name = "gw2"; } );
+  call_agent = { routes = ( { prefix = "02"; to = "B"; }, { prefix = "01"; to = "A"; } ); };
+  spans = ( { master = "A"; slave = "gw1"; }, { master = "B"; slave = "gw2"; },
+            { master = "A"; slave = "gw1"; }, { master = "B"; slave = "gw2"; } );
+};)");
+  ASSERT_TRUE(lab.has_value()) << config::to_string(lab.error());
+  auto plan = plan_topology(*lab, "/tmp/run3", "/tmp/run3/sockets", some_ports());
+  ASSERT_TRUE(plan.has_value()) << plan.error();
+  for (const auto& p : plan->processes) {
+    auto doc = config::document::load_string(p.config_text);
+    EXPECT_TRUE(doc.has_value()) << p.name << ":\n" << p.config_text << "\n"
+                                 << (doc ? std::string() : config::to_string(doc.error()));
+  }
+  const auto& ca = plan->processes[2].config_text;
+  EXPECT_NE(ca.find("targets = ( { trunk_group = \"gw2-1\"; }, { trunk_group = \"gw2-2\"; } )"), std::string::npos) << ca;
+  EXPECT_NE(plan->processes[3].config_text.find("span3-A-gw1.sock"), std::string::npos);
+}
+
 TEST(gateway_lab, when_ports_are_allocated_then_they_are_distinct_and_ranges_even_and_wide_enough) {
   auto lab = parse_lab_config(pstn_ip_pstn);
   ASSERT_TRUE(lab.has_value());
@@ -166,6 +188,14 @@ TEST(gateway_lab, when_a_gateway_lab_is_wrong_then_each_error_has_its_path_and_l
   spans = ( { master = "A"; slave = "gw1"; } );
 };)");
   EXPECT_NE(e.find("call_agent.routes: missing"), std::string::npos) << e;
+
+  e = errors_of(R"(lab = {
+  exchanges = ( { name = "A"; }, { name = "B"; } );
+  gateways = ( { name = "gw1"; } );
+  call_agent = { routes = ( { prefix = "0"; to = "B"; } ); };
+  spans = ( { master = "A"; slave = "gw1"; }, { master = "B"; slave = "gw1"; type = "t1"; } );
+};)");
+  EXPECT_NE(e.find("lab.spans.[1].type: gateway gw1 has E1 and T1 spans"), std::string::npos) << e;
 }
 
 TEST(gateway_lab, when_the_default_lab_loads_then_it_is_the_pstn_ip_pstn_topology) {
