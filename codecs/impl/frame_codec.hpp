@@ -2,9 +2,11 @@
 /// Internal helpers shared by the codec implementations (not a public header).
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <utility>
 
 #include "codecs/codec.hpp"
+#include "codecs/impl/generic_plc.hpp"
 
 namespace tandem::codecs::impl {
 
@@ -16,6 +18,45 @@ inline expected<std::size_t, codec_error> whole_frames(const codec_info& info,
     }
     return samples / info.samples_per_frame;
 }
+
+/// The part every encoder and decoder shares: the codec_info it was made from (owned by the
+/// factory, which outlives it).
+template <class interface_t>
+class codec_part : public interface_t {
+public:
+    const codec_info& info() const noexcept final { return info_; }
+
+protected:
+    explicit codec_part(const codec_info& info) : info_(info) {}
+    const codec_info& info_;
+};
+
+/// A decoder for a codec without its own loss concealment: losses are filled by generic_plc,
+/// which the decode implementation feeds with every good stretch (`plc_.received`).
+class plc_decoder : public codec_part<decoder> {
+public:
+    [[nodiscard]] bool ok() const noexcept { return plc_.ok(); }
+    expected<std::size_t, codec_error> conceal(std::span<std::int16_t> pcm) final {
+        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
+        plc_.conceal(pcm);
+        return pcm.size();
+    }
+
+protected:
+    explicit plc_decoder(const codec_info& info) : codec_part(info) {}
+    generic_plc plc_;
+};
+
+/// Deletes a C library's state object with the library's own function (whatever it returns).
+template <class state_t, auto destroy>
+struct c_deleter {
+    void operator()(state_t* state) const noexcept { static_cast<void>(destroy(state)); }
+};
+
+/// A C library's state object, owned: `c_state<T, destroy_fn> s{create_fn(...)}`; empty when
+/// the library refused to create one.
+template <class state_t, auto destroy>
+using c_state = std::unique_ptr<state_t, c_deleter<state_t, destroy>>;
 
 /// A factory for codecs whose encoder and decoder are built from the info alone
 /// (plus the encoder options). `encoder_t(info, options)`, `decoder_t(info)`; either

@@ -4,7 +4,6 @@
 #include "codecs/g711.hpp"
 #include "codecs/impl/core_factories.hpp"
 #include "codecs/impl/frame_codec.hpp"
-#include "codecs/impl/generic_plc.hpp"
 
 namespace tandem::codecs::impl {
 namespace {
@@ -16,11 +15,10 @@ enum class law { ulaw, alaw };
 constexpr std::size_t g711_frame = 80;
 
 template <law l>
-class g711_encoder final : public encoder {
+class g711_encoder final : public codec_part<encoder> {
 public:
-    g711_encoder(const codec_info& info, const encoder_options&) : info_(info) {}
+    g711_encoder(const codec_info& info, const encoder_options&) : codec_part(info) {}
     [[nodiscard]] bool ok() const noexcept { return true; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
         if (pcm.empty() || pcm.size() % g711_frame != 0) {
@@ -35,17 +33,12 @@ public:
         return pcm.size();
     }
     void reset() override {}
-
-private:
-    const codec_info& info_;
 };
 
 template <law l>
-class g711_decoder final : public decoder {
+class g711_decoder final : public plc_decoder {
 public:
-    explicit g711_decoder(const codec_info& info) : info_(info) {}
-    [[nodiscard]] bool ok() const noexcept { return plc_.ok(); }
-    const codec_info& info() const noexcept override { return info_; }
+    explicit g711_decoder(const codec_info& info) : plc_decoder(info) {}
     /// Any number of octets is a valid G.711 payload: one sample each.
     expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
                                               std::span<std::int16_t> pcm) override {
@@ -59,16 +52,7 @@ public:
         plc_.received(pcm.first(payload.size()));
         return payload.size();
     }
-    expected<std::size_t, codec_error> conceal(std::span<std::int16_t> pcm) override {
-        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
-        plc_.conceal(pcm);
-        return pcm.size();
-    }
     void reset() override { plc_.reset(); }
-
-private:
-    const codec_info& info_;
-    generic_plc plc_;
 };
 
 codec_info g711_info(std::string_view name, std::uint8_t pt, std::string_view description) {

@@ -4,74 +4,53 @@
 
 #include "codecs/impl/core_factories.hpp"
 #include "codecs/impl/frame_codec.hpp"
-#include "codecs/impl/generic_plc.hpp"
 
 namespace tandem::codecs::impl {
 namespace {
 
-class g722_encoder final : public encoder {
+class g722_encoder final : public codec_part<encoder> {
 public:
     g722_encoder(const codec_info& info, const encoder_options&)
-        : info_(info), state_(g722_encode_init(nullptr, 64000, 0)) {}
-    ~g722_encoder() override {
-        if (state_ != nullptr) g722_encode_free(state_);
-    }
-    g722_encoder(const g722_encoder&) = delete;
-    g722_encoder& operator=(const g722_encoder&) = delete;
+        : codec_part(info), state_(g722_encode_init(nullptr, 64000, 0)) {}
     [[nodiscard]] bool ok() const noexcept { return state_ != nullptr; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
         if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
         if (out.size() < pcm.size() / 2) return make_unexpected(codec_error::buffer_too_small);
-        const int n = g722_encode(state_, out.data(), pcm.data(), static_cast<int>(pcm.size()));
+        const int n = g722_encode(state_.get(), out.data(), pcm.data(), static_cast<int>(pcm.size()));
         if (n < 0) return make_unexpected(codec_error::backend_failure);
         return static_cast<std::size_t>(n);
     }
-    void reset() override { g722_encode_init(state_, 64000, 0); }
+    void reset() override { g722_encode_init(state_.get(), 64000, 0); }
 
 private:
-    const codec_info& info_;
-    g722_encode_state_t* state_;
+    c_state<g722_encode_state_t, g722_encode_free> state_;
 };
 
-class g722_decoder final : public decoder {
+/// spandsp's PLC conceals losses: tuned for 8 kHz pitch periods, at 16 kHz it still repeats a
+/// waveform period with fade-out, which is what matters for a short loss.
+class g722_decoder final : public plc_decoder {
 public:
     explicit g722_decoder(const codec_info& info)
-        : info_(info), state_(g722_decode_init(nullptr, 64000, 0)) {}
-    ~g722_decoder() override {
-        if (state_ != nullptr) g722_decode_free(state_);
-    }
-    g722_decoder(const g722_decoder&) = delete;
-    g722_decoder& operator=(const g722_decoder&) = delete;
-    [[nodiscard]] bool ok() const noexcept { return state_ != nullptr && plc_.ok(); }
-    const codec_info& info() const noexcept override { return info_; }
+        : plc_decoder(info), state_(g722_decode_init(nullptr, 64000, 0)) {}
+    [[nodiscard]] bool ok() const noexcept { return state_ != nullptr && plc_decoder::ok(); }
     expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
                                               std::span<std::int16_t> pcm) override {
         if (payload.empty()) return make_unexpected(codec_error::truncated_frame);
         if (pcm.size() < 2 * payload.size()) return make_unexpected(codec_error::buffer_too_small);
         const int n =
-            g722_decode(state_, pcm.data(), payload.data(), static_cast<int>(payload.size()));
+            g722_decode(state_.get(), pcm.data(), payload.data(), static_cast<int>(payload.size()));
         if (n < 0) return make_unexpected(codec_error::backend_failure);
         plc_.received(pcm.first(static_cast<std::size_t>(n)));
         return static_cast<std::size_t>(n);
     }
-    /// spandsp's PLC is tuned for 8 kHz pitch periods; at 16 kHz it still repeats a
-    /// waveform period with fade-out, which is what matters for a short loss.
-    expected<std::size_t, codec_error> conceal(std::span<std::int16_t> pcm) override {
-        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
-        plc_.conceal(pcm);
-        return pcm.size();
-    }
     void reset() override {
-        g722_decode_init(state_, 64000, 0);
+        g722_decode_init(state_.get(), 64000, 0);
         plc_.reset();
     }
 
 private:
-    const codec_info& info_;
-    g722_decode_state_t* state_;
-    generic_plc plc_;
+    c_state<g722_decode_state_t, g722_decode_free> state_;
 };
 
 }  // namespace

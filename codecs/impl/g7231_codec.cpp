@@ -71,13 +71,12 @@ struct av_context {
     }
 };
 
-class g7231_encoder final : public encoder {
+class g7231_encoder final : public codec_part<encoder> {
 public:
-    g7231_encoder(const codec_info& info, const encoder_options&) : info_(info) {
+    g7231_encoder(const codec_info& info, const encoder_options&) : codec_part(info) {
         ok_ = av_.open(true);
     }
     [[nodiscard]] bool ok() const noexcept { return ok_; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
         auto frames = whole_frames(info_, pcm.size());
@@ -109,14 +108,13 @@ public:
     }
 
 private:
-    const codec_info& info_;
     av_context av_;
     bool ok_ = false;
 };
 
-class g7231_decoder final : public decoder {
+class g7231_decoder final : public codec_part<decoder> {
 public:
-    explicit g7231_decoder(const codec_info& info) : info_(info) {
+    explicit g7231_decoder(const codec_info& info) : codec_part(info) {
         ok_ = av_.open(false);
         // G.723.1 §3.10 / ffmpeg: a 6.3 kbit/s frame with a forbidden pitch lag code (124..127
         // in the first adaptive codebook lag, bits 26-32 of the frame) is an erased frame: the
@@ -125,7 +123,6 @@ public:
         erased_[4] = 0x01;
     }
     [[nodiscard]] bool ok() const noexcept { return ok_; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
                                               std::span<std::int16_t> pcm) override {
         if (payload.empty()) return make_unexpected(codec_error::truncated_frame);
@@ -189,7 +186,6 @@ private:
         return {};
     }
 
-    const codec_info& info_;
     av_context av_;
     bool ok_ = false;
     /// Input copied here with the padding libavcodec requires after the data.

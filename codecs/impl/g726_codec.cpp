@@ -6,7 +6,6 @@
 
 #include "codecs/impl/core_factories.hpp"
 #include "codecs/impl/frame_codec.hpp"
-#include "codecs/impl/generic_plc.hpp"
 
 namespace tandem::codecs::impl {
 namespace {
@@ -14,19 +13,18 @@ namespace {
 /// Bits per codeword from the info's bit rate (8 kHz sampling).
 int bits_of(const codec_info& info) { return static_cast<int>(info.bit_rate / 8000); }
 
-class g726_encoder final : public encoder {
+/// (Re)initialises spandsp's G.726 state for the info's rate with RFC 3551 packing; `state` may
+/// be null (a new one is allocated).
+g726_state_t* g726_start(g726_state_t* state, const codec_info& info) {
+    return g726_init(state, static_cast<int>(info.bit_rate), G726_ENCODING_LINEAR,
+                     G726_PACKING_RIGHT);
+}
+
+class g726_encoder final : public codec_part<encoder> {
 public:
     g726_encoder(const codec_info& info, const encoder_options&)
-        : info_(info),
-          state_(g726_init(nullptr, static_cast<int>(info.bit_rate), G726_ENCODING_LINEAR,
-                           G726_PACKING_RIGHT)) {}
-    ~g726_encoder() override {
-        if (state_ != nullptr) g726_free(state_);
-    }
-    g726_encoder(const g726_encoder&) = delete;
-    g726_encoder& operator=(const g726_encoder&) = delete;
+        : codec_part(info), state_(g726_start(nullptr, info)) {}
     [[nodiscard]] bool ok() const noexcept { return state_ != nullptr; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
         auto frames = whole_frames(info_, pcm.size());
@@ -34,33 +32,21 @@ public:
         if (out.size() < *frames * info_.bytes_per_frame) {
             return make_unexpected(codec_error::buffer_too_small);
         }
-        const int n = g726_encode(state_, out.data(), pcm.data(), static_cast<int>(pcm.size()));
+        const int n = g726_encode(state_.get(), out.data(), pcm.data(), static_cast<int>(pcm.size()));
         if (n < 0) return make_unexpected(codec_error::backend_failure);
         return static_cast<std::size_t>(n);
     }
-    void reset() override {
-        g726_init(state_, static_cast<int>(info_.bit_rate), G726_ENCODING_LINEAR,
-                  G726_PACKING_RIGHT);
-    }
+    void reset() override { g726_start(state_.get(), info_); }
 
 private:
-    const codec_info& info_;
-    g726_state_t* state_;
+    c_state<g726_state_t, g726_free> state_;
 };
 
-class g726_decoder final : public decoder {
+class g726_decoder final : public plc_decoder {
 public:
     explicit g726_decoder(const codec_info& info)
-        : info_(info),
-          state_(g726_init(nullptr, static_cast<int>(info.bit_rate), G726_ENCODING_LINEAR,
-                           G726_PACKING_RIGHT)) {}
-    ~g726_decoder() override {
-        if (state_ != nullptr) g726_free(state_);
-    }
-    g726_decoder(const g726_decoder&) = delete;
-    g726_decoder& operator=(const g726_decoder&) = delete;
-    [[nodiscard]] bool ok() const noexcept { return state_ != nullptr && plc_.ok(); }
-    const codec_info& info() const noexcept override { return info_; }
+        : plc_decoder(info), state_(g726_start(nullptr, info)) {}
+    [[nodiscard]] bool ok() const noexcept { return state_ != nullptr && plc_decoder::ok(); }
     /// The payload must hold whole codewords: 8 samples take `bits` octets, and a payload that
     /// stops inside a codeword would shift every later codeword of the stream.
     expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
@@ -72,26 +58,18 @@ public:
         const std::size_t samples = payload.size() * 8 / bits;
         if (pcm.size() < samples) return make_unexpected(codec_error::buffer_too_small);
         const int n =
-            g726_decode(state_, pcm.data(), payload.data(), static_cast<int>(payload.size()));
+            g726_decode(state_.get(), pcm.data(), payload.data(), static_cast<int>(payload.size()));
         if (n < 0) return make_unexpected(codec_error::backend_failure);
         plc_.received(pcm.first(static_cast<std::size_t>(n)));
         return static_cast<std::size_t>(n);
     }
-    expected<std::size_t, codec_error> conceal(std::span<std::int16_t> pcm) override {
-        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
-        plc_.conceal(pcm);
-        return pcm.size();
-    }
     void reset() override {
-        g726_init(state_, static_cast<int>(info_.bit_rate), G726_ENCODING_LINEAR,
-                  G726_PACKING_RIGHT);
+        g726_start(state_.get(), info_);
         plc_.reset();
     }
 
 private:
-    const codec_info& info_;
-    g726_state_t* state_;
-    generic_plc plc_;
+    c_state<g726_state_t, g726_free> state_;
 };
 
 }  // namespace

@@ -18,17 +18,11 @@ constexpr std::size_t g729_samples = 80;
 constexpr std::size_t g729_bytes = 10;
 constexpr std::size_t g729_sid_bytes = 2;
 
-class g729_encoder final : public encoder {
+class g729_encoder final : public codec_part<encoder> {
 public:
     g729_encoder(const codec_info& info, const encoder_options& options)
-        : info_(info), vad_(options.vad), state_(initBcg729EncoderChannel(vad_ ? 1 : 0)) {}
-    ~g729_encoder() override {
-        if (state_ != nullptr) closeBcg729EncoderChannel(state_);
-    }
-    g729_encoder(const g729_encoder&) = delete;
-    g729_encoder& operator=(const g729_encoder&) = delete;
+        : codec_part(info), vad_(options.vad), state_(initBcg729EncoderChannel(vad_ ? 1 : 0)) {}
     [[nodiscard]] bool ok() const noexcept { return state_ != nullptr; }
-    const codec_info& info() const noexcept override { return info_; }
     /// With VAD a frame yields 10 octets (speech), 2 (SID) or none (no transmission).
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
@@ -38,7 +32,7 @@ public:
         std::size_t written = 0;
         for (std::size_t f = 0; f < *frames; ++f) {
             std::uint8_t length = 0;
-            bcg729Encoder(state_, pcm.data() + f * g729_samples, out.data() + written, &length);
+            bcg729Encoder(state_.get(), pcm.data() + f * g729_samples, out.data() + written, &length);
             if (length != 0 && length != g729_bytes && length != g729_sid_bytes) {
                 return make_unexpected(codec_error::backend_failure);
             }
@@ -46,28 +40,20 @@ public:
         }
         return written;
     }
-    void reset() override {
-        closeBcg729EncoderChannel(state_);  // bcg729 has no reset; only at stream start
-        state_ = initBcg729EncoderChannel(vad_ ? 1 : 0);
+    void reset() override {  // bcg729 has no reset; only at stream start
+        state_.reset(initBcg729EncoderChannel(vad_ ? 1 : 0));
     }
 
 private:
-    const codec_info& info_;
     bool vad_;
-    bcg729EncoderChannelContextStruct* state_;
+    c_state<bcg729EncoderChannelContextStruct, closeBcg729EncoderChannel> state_;
 };
 
-class g729_decoder final : public decoder {
+class g729_decoder final : public codec_part<decoder> {
 public:
     explicit g729_decoder(const codec_info& info)
-        : info_(info), state_(initBcg729DecoderChannel()) {}
-    ~g729_decoder() override {
-        if (state_ != nullptr) closeBcg729DecoderChannel(state_);
-    }
-    g729_decoder(const g729_decoder&) = delete;
-    g729_decoder& operator=(const g729_decoder&) = delete;
+        : codec_part(info), state_(initBcg729DecoderChannel()) {}
     [[nodiscard]] bool ok() const noexcept { return state_ != nullptr; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
                                               std::span<std::int16_t> pcm) override {
         const std::size_t speech = payload.size() / g729_bytes;
@@ -79,11 +65,11 @@ public:
         const std::size_t frames = speech + (rest != 0 ? 1 : 0);
         if (pcm.size() < frames * g729_samples) return make_unexpected(codec_error::buffer_too_small);
         for (std::size_t f = 0; f < speech; ++f) {
-            bcg729Decoder(state_, payload.data() + f * g729_bytes, g729_bytes, 0, 0, 0,
+            bcg729Decoder(state_.get(), payload.data() + f * g729_bytes, g729_bytes, 0, 0, 0,
                           pcm.data() + f * g729_samples);
         }
         if (rest != 0) {  // SID: comfort noise (Annex B)
-            bcg729Decoder(state_, payload.data() + speech * g729_bytes, g729_sid_bytes, 0, 1, 0,
+            bcg729Decoder(state_.get(), payload.data() + speech * g729_bytes, g729_sid_bytes, 0, 1, 0,
                           pcm.data() + speech * g729_samples);
         }
         return frames * g729_samples;
@@ -93,19 +79,15 @@ public:
         auto frames = whole_frames(info_, pcm.size());
         if (!frames) return make_unexpected(frames.error());
         for (std::size_t f = 0; f < *frames; ++f) {
-            bcg729Decoder(state_, erased_.data(), g729_bytes, 1, 0, 0,
+            bcg729Decoder(state_.get(), erased_.data(), g729_bytes, 1, 0, 0,
                           pcm.data() + f * g729_samples);
         }
         return pcm.size();
     }
-    void reset() override {
-        closeBcg729DecoderChannel(state_);
-        state_ = initBcg729DecoderChannel();
-    }
+    void reset() override { state_.reset(initBcg729DecoderChannel()); }
 
 private:
-    const codec_info& info_;
-    bcg729DecoderChannelContextStruct* state_;
+    c_state<bcg729DecoderChannelContextStruct, closeBcg729DecoderChannel> state_;
     std::array<std::uint8_t, g729_bytes> erased_{};  // content ignored with the erasure flag
 };
 

@@ -6,7 +6,7 @@
 
 #include "codecs/impl/core_factories.hpp"
 #include "codecs/impl/frame_codec.hpp"
-#include "codecs/impl/generic_plc.hpp"
+#include <type_traits>
 
 namespace tandem::codecs::impl {
 namespace {
@@ -14,16 +14,14 @@ namespace {
 constexpr std::size_t gsm_samples = 160;
 constexpr std::size_t gsm_bytes = 33;
 
-class gsm_encoder final : public encoder {
+/// libgsm's state (`gsm` is a pointer type).
+using gsm_handle = c_state<std::remove_pointer_t<gsm>, gsm_destroy>;
+
+class gsm_encoder final : public codec_part<encoder> {
 public:
-    gsm_encoder(const codec_info& info, const encoder_options&) : info_(info), state_(gsm_create()) {}
-    ~gsm_encoder() override {
-        if (state_ != nullptr) gsm_destroy(state_);
-    }
-    gsm_encoder(const gsm_encoder&) = delete;
-    gsm_encoder& operator=(const gsm_encoder&) = delete;
+    gsm_encoder(const codec_info& info, const encoder_options&)
+        : codec_part(info), state_(gsm_create()) {}
     [[nodiscard]] bool ok() const noexcept { return state_ != nullptr; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
         auto frames = whole_frames(info_, pcm.size());
@@ -33,31 +31,21 @@ public:
             // libgsm takes a non-const pointer: give it a copy rather than cast const away.
             std::copy_n(pcm.begin() + static_cast<std::ptrdiff_t>(f * gsm_samples), gsm_samples,
                         scratch_.begin());
-            gsm_encode(state_, scratch_.data(), out.data() + f * gsm_bytes);
+            gsm_encode(state_.get(), scratch_.data(), out.data() + f * gsm_bytes);
         }
         return *frames * gsm_bytes;
     }
-    void reset() override {
-        gsm_destroy(state_);  // libgsm has no reset; only at stream start, not per frame
-        state_ = gsm_create();
-    }
+    void reset() override { state_.reset(gsm_create()); }  // libgsm has no reset; only at stream start
 
 private:
-    const codec_info& info_;
-    gsm state_;
+    gsm_handle state_;
     std::array<gsm_signal, gsm_samples> scratch_{};
 };
 
-class gsm_decoder final : public decoder {
+class gsm_decoder final : public plc_decoder {
 public:
-    explicit gsm_decoder(const codec_info& info) : info_(info), state_(gsm_create()) {}
-    ~gsm_decoder() override {
-        if (state_ != nullptr) gsm_destroy(state_);
-    }
-    gsm_decoder(const gsm_decoder&) = delete;
-    gsm_decoder& operator=(const gsm_decoder&) = delete;
-    [[nodiscard]] bool ok() const noexcept { return state_ != nullptr && plc_.ok(); }
-    const codec_info& info() const noexcept override { return info_; }
+    explicit gsm_decoder(const codec_info& info) : plc_decoder(info), state_(gsm_create()) {}
+    [[nodiscard]] bool ok() const noexcept { return state_ != nullptr && plc_decoder::ok(); }
     expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
                                               std::span<std::int16_t> pcm) override {
         if (payload.empty() || payload.size() % gsm_bytes != 0) {
@@ -74,29 +62,21 @@ public:
         for (std::size_t f = 0; f < frames; ++f) {
             std::copy_n(payload.begin() + static_cast<std::ptrdiff_t>(f * gsm_bytes), gsm_bytes,
                         frame_.begin());
-            if (gsm_decode(state_, frame_.data(), pcm.data() + f * gsm_samples) != 0) {
+            if (gsm_decode(state_.get(), frame_.data(), pcm.data() + f * gsm_samples) != 0) {
                 return make_unexpected(codec_error::invalid_frame);
             }
         }
         plc_.received(pcm.first(frames * gsm_samples));
         return frames * gsm_samples;
     }
-    expected<std::size_t, codec_error> conceal(std::span<std::int16_t> pcm) override {
-        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
-        plc_.conceal(pcm);
-        return pcm.size();
-    }
     void reset() override {
-        gsm_destroy(state_);
-        state_ = gsm_create();
+        state_.reset(gsm_create());
         plc_.reset();
     }
 
 private:
-    const codec_info& info_;
-    gsm state_;
+    gsm_handle state_;
     std::array<gsm_byte, gsm_bytes> frame_{};
-    generic_plc plc_;
 };
 
 }  // namespace

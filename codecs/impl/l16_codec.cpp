@@ -2,16 +2,14 @@
 /// dynamic payload type (the static types 10/11 are 44.1 kHz).
 #include "codecs/impl/core_factories.hpp"
 #include "codecs/impl/frame_codec.hpp"
-#include "codecs/impl/generic_plc.hpp"
 
 namespace tandem::codecs::impl {
 namespace {
 
-class l16_encoder final : public encoder {
+class l16_encoder final : public codec_part<encoder> {
 public:
-    l16_encoder(const codec_info& info, const encoder_options&) : info_(info) {}
+    l16_encoder(const codec_info& info, const encoder_options&) : codec_part(info) {}
     [[nodiscard]] bool ok() const noexcept { return true; }
-    const codec_info& info() const noexcept override { return info_; }
     expected<std::size_t, codec_error> encode(std::span<const std::int16_t> pcm,
                                               std::span<std::uint8_t> out) override {
         if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
@@ -24,16 +22,11 @@ public:
         return 2 * pcm.size();
     }
     void reset() override {}
-
-private:
-    const codec_info& info_;
 };
 
-class l16_decoder final : public decoder {
+class l16_decoder final : public plc_decoder {
 public:
-    explicit l16_decoder(const codec_info& info) : info_(info) {}
-    [[nodiscard]] bool ok() const noexcept { return plc_.ok(); }
-    const codec_info& info() const noexcept override { return info_; }
+    explicit l16_decoder(const codec_info& info) : plc_decoder(info) {}
     expected<std::size_t, codec_error> decode(std::span<const std::uint8_t> payload,
                                               std::span<std::int16_t> pcm) override {
         // An odd length cuts a sample in half.
@@ -49,16 +42,7 @@ public:
         plc_.received(pcm.first(n));
         return n;
     }
-    expected<std::size_t, codec_error> conceal(std::span<std::int16_t> pcm) override {
-        if (auto f = whole_frames(info_, pcm.size()); !f) return make_unexpected(f.error());
-        plc_.conceal(pcm);
-        return pcm.size();
-    }
     void reset() override { plc_.reset(); }
-
-private:
-    const codec_info& info_;
-    generic_plc plc_;
 };
 
 }  // namespace
