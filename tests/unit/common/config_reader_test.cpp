@@ -1,5 +1,5 @@
 // The shared config reader (common/config): typed lookups with defaults, and every error with
-// its setting path and line. (Kept under tests/unit/lab until tests/unit/common lists it.)
+// its setting path and line.
 #include "common/config/reader.hpp"
 
 #include <gtest/gtest.h>
