@@ -102,6 +102,7 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
   void close() {
     if (closed_) return;
     closed_ = true;
+    if (ops) ops->on_backhaul_closed(this);
     boost::system::error_code ec;
     hello_timer_.cancel();
     socket_.close(ec);
@@ -121,6 +122,7 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
     socket_.async_read_some(asio::buffer(buffer_), [self](boost::system::error_code ec, std::size_t n) {
       if (self->closed_) return;
       if (ec) return self->close();
+      if (self->ops) self->ops->on_backhaul_bytes(self.get(), true, std::span<const std::uint8_t>(self->buffer_.data(), n));
       if (!self->session_->on_bytes(std::span<const std::uint8_t>(self->buffer_.data(), n))) return self->close();
       self->read();
     });
@@ -128,6 +130,7 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
 
   void write(std::span<const std::uint8_t> bytes) {
     if (closed_) return;
+    if (ops) ops->on_backhaul_bytes(this, false, bytes);
     queue_.emplace_back(bytes.begin(), bytes.end());
     if (queue_.size() == 1) write_next();
   }
@@ -153,6 +156,10 @@ class backhaul_connection final : public std::enable_shared_from_this<backhaul_c
   std::array<std::uint8_t, 4096> buffer_{};
   std::deque<std::vector<std::uint8_t>> queue_;
   bool closed_ = false;
+
+ public:
+  /// Operations: sees the bytes both ways for call traces (docs/traces.md).
+  ops_binding* ops = nullptr;
 };
 
 class daemon {
@@ -175,7 +182,9 @@ class daemon {
     agent_ = std::make_unique<call_agent>(config_, timers_, [] { return std::chrono::system_clock::now(); },
                                           ops_->transport(transport_), ops_->records(), counters_);
     if (!create_links()) return 1;
-    ops_->attach(*agent_);
+    boost::system::error_code local_ec;
+    const auto mgcp_local = mgcp_socket_.local_endpoint(local_ec);
+    ops_->attach(*agent_, mgcp_local.address().to_string(), mgcp_local.port());
     if (auto started = ops_->start(); !started) {
       daemon_log()->error("operations: {}", started.error());
       return 1;
@@ -286,6 +295,7 @@ class daemon {
       if (!ec) {
         std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
         auto c = std::make_shared<backhaul_connection>(std::move(socket), link_map_, counters_);
+        c->ops = ops_.get();
         connections_.push_back(c);
         c->start();
       }

@@ -1,7 +1,9 @@
 #include "callagent/app/ops_binding.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include <fmt/format.h>
@@ -10,6 +12,8 @@
 #include "ops/daemon_ops.hpp"
 #include "ops/metrics/emodel.hpp"
 #include "ops/metrics/mgcp_tap.hpp"
+#include "ops/trace/pcapng.hpp"
+#include "proto/backhaul/codec.hpp"
 
 namespace tandem::callagent::app {
 namespace {
@@ -57,9 +61,11 @@ json leg_json(const pri_leg& l) {
 class record_metrics final : public cdr_sink {
  public:
   record_metrics(ops::metrics::registry& r, cdr_sink* next) : registry_(r), next_(next) {
-    registry_.adopt(counters_, {{"ca_records.cause.{cause}", "ca_calls_ended"},
+    registry_.adopt(counters_, {{"ca_records.records", "ca_records_written"},
+                                {"ca_records.cause.{cause}", "ca_calls_cleared"},
                                 {"ca_records.released_by.{side}", "ca_calls_released_by"}});
-    registry_.describe("tandem_ca_calls_ended", "Calls whose record was written, by Q.850 cause");
+    registry_.describe("tandem_ca_records_written", "Call detail records written (one per call)");
+    registry_.describe("tandem_ca_calls_cleared", "Calls whose record was written, by Q.850 cause");
     registry_.describe("tandem_ca_calls_released_by", "Calls whose record was written, by the side that ended them");
     registry_.describe("tandem_ca_records_rtp_packets_received",
                        "RTP packets the gateways received on the calls' connections (DLCX P: PR)");
@@ -127,17 +133,71 @@ class record_metrics final : public cdr_sink {
   ops::metrics::histogram* mos_ = nullptr;
 };
 
-/// Every datagram sent shown to the tap first.
+/// A trace being written (docs/traces.md): MGCP as IPv4/UDP on interface 0, Q.931 in LAPD
+/// frames on interface 1.
+class trace_file {
+ public:
+  static expected<std::unique_ptr<trace_file>, std::string> open(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "wbx");  // never overwrites
+    if (f == nullptr) return make_unexpected(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+    return std::unique_ptr<trace_file>(new trace_file(path, f));
+  }
+  ~trace_file() { std::fclose(file_); }
+  trace_file(const trace_file&) = delete;
+  trace_file& operator=(const trace_file&) = delete;
+
+  void mgcp(const std::string& src, std::uint16_t sport, const std::string& dst, std::uint16_t dport,
+            std::string_view datagram) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(datagram.data());
+    write(0, ops::trace::udp_ipv4(src, sport, dst, dport, std::span<const std::uint8_t>(p, datagram.size())));
+  }
+  void lapd(std::span<const std::uint8_t> frame) { write(1, std::vector<std::uint8_t>(frame.begin(), frame.end())); }
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::uint64_t packets() const { return packets_; }
+
+ private:
+  trace_file(std::string path, std::FILE* f)
+      : path_(std::move(path)), file_(f), writer_({ops::trace::link_type::ipv4, ops::trace::link_type::lapd}, "tandem-ca") {
+    flush();
+  }
+  void write(std::size_t interface, const std::vector<std::uint8_t>& data) {
+    writer_.packet(interface, std::chrono::system_clock::now(), data);
+    ++packets_;
+    flush();
+  }
+  void flush() {
+    const auto bytes = writer_.take();
+    std::fwrite(bytes.data(), 1, bytes.size(), file_);
+    std::fflush(file_);  // a trace is readable while it is written
+  }
+
+  std::string path_;
+  std::FILE* file_;
+  ops::trace::pcapng_writer writer_;
+  std::uint64_t packets_ = 0;
+};
+
+/// Where the MGCP datagrams and backhaul frames go besides their sockets.
+struct packet_taps {
+  ops::metrics::mgcp_tap* tap = nullptr;
+  std::unique_ptr<trace_file> trace;
+  std::string local_address = "0.0.0.0";
+  std::uint16_t local_port = 2727;
+};
+
+/// Every datagram sent shown to the tap (and the trace) first.
 class tapped_transport final : public mgcp_transport {
  public:
-  tapped_transport(ops::metrics::mgcp_tap& tap, mgcp_transport& inner) : tap_(tap), inner_(inner) {}
+  tapped_transport(packet_taps& taps, mgcp_transport& inner) : taps_(taps), inner_(inner) {}
   void send(const mgcp::peer& to, std::string_view datagram) override {
-    tap_.on_sent(peer_key(to), datagram, std::chrono::steady_clock::now());
+    taps_.tap->on_sent(peer_key(to), datagram, std::chrono::steady_clock::now());
+    if (taps_.trace) taps_.trace->mgcp(taps_.local_address, taps_.local_port, to.address, to.port, datagram);
     inner_.send(to, datagram);
   }
 
  private:
-  ops::metrics::mgcp_tap& tap_;
+  packet_taps& taps_;
   mgcp_transport& inner_;
 };
 
@@ -147,7 +207,9 @@ struct ops_binding::impl {
         config_path(std::move(path)),
         ca_counters(counters),
         records(ops.metrics(), next),
-        tap(ops.metrics()) {}
+        tap(ops.metrics()) {
+    taps.tap = &tap;
+  }
 
   void register_gauges();
   void register_commands();
@@ -157,6 +219,9 @@ struct ops_binding::impl {
   counter_set& ca_counters;
   record_metrics records;
   ops::metrics::mgcp_tap tap;
+  packet_taps taps;
+  /// Each backhaul connection's two byte streams cut into frames.
+  std::map<const void*, std::pair<backhaul::frame_reader, backhaul::frame_reader>> backhaul_streams;
   std::unique_ptr<tapped_transport> transport;
   call_agent* agent = nullptr;
 };
@@ -170,16 +235,35 @@ ops_binding::~ops_binding() = default;
 cdr_sink* ops_binding::records() { return &impl_->records; }
 
 mgcp_transport& ops_binding::transport(mgcp_transport& inner) {
-  impl_->transport = std::make_unique<tapped_transport>(impl_->tap, inner);
+  impl_->transport = std::make_unique<tapped_transport>(impl_->taps, inner);
   return *impl_->transport;
 }
 
 void ops_binding::on_mgcp_received(const mgcp::peer& from, std::string_view datagram) {
   impl_->tap.on_received(peer_key(from), datagram, std::chrono::steady_clock::now());
+  auto& t = impl_->taps;
+  if (t.trace) t.trace->mgcp(from.address, from.port, t.local_address, t.local_port, datagram);
 }
 
-void ops_binding::attach(call_agent& agent) {
+void ops_binding::on_backhaul_bytes(const void* connection, bool from_gateway, std::span<const std::uint8_t> bytes) {
+  // Always followed, so that a trace started mid-stream finds the frame boundaries.
+  auto& streams = impl_->backhaul_streams[connection];
+  auto& reader = from_gateway ? streams.first : streams.second;
+  reader.feed(bytes);
+  while (true) {
+    auto m = reader.next();
+    if (!m || !*m) return;  // more bytes needed, or a broken stream (the session closes it)
+    if (const auto* f = std::get_if<backhaul::dchannel_frame>(&**m); f != nullptr && impl_->taps.trace)
+      impl_->taps.trace->lapd(f->payload);
+  }
+}
+
+void ops_binding::on_backhaul_closed(const void* connection) { impl_->backhaul_streams.erase(connection); }
+
+void ops_binding::attach(call_agent& agent, const std::string& mgcp_address, std::uint16_t mgcp_port) {
   impl_->agent = &agent;
+  impl_->taps.local_address = mgcp_address;
+  impl_->taps.local_port = mgcp_port;
   // The call agent's own counters ("ca.*") and its MGCP engine's ("mgcp.*").
   impl_->ops.metrics().adopt(impl_->ca_counters,
                              {{"ca.mgcp.rx.{verb}", "ca_mgcp_rx"},
@@ -445,6 +529,30 @@ void ops_binding::impl::register_commands() {
                 if (id <= 0) return fail(error_code::unknown_object, fmt::format("no call {}", id));
                 return answer(a->release_call(call_ref{static_cast<std::uint64_t>(id)}, static_cast<cause>(why)));
               });
+
+  (void)r.add({"trace start", {{"file", arg_type::string, true, "absolute path of a new pcapng file"}},
+               "write every MGCP datagram and Q.931 frame to a pcapng file (docs/traces.md)"},
+              [this](const json& args) -> command_result {
+                const auto& file = args["file"].get_ref<const std::string&>();
+                if (taps.trace) return fail(error_code::conflict, "a trace is running: " + taps.trace->path());
+                if (file.empty() || file.front() != '/') return fail(error_code::bad_arguments, "the file must be an absolute path");
+                auto t = trace_file::open(file);
+                if (!t) return fail(error_code::unavailable, t.error());
+                taps.trace = std::move(*t);
+                log::get("ca")->info("trace started: {}", file);
+                return json{{"trace", file}};
+              });
+  (void)r.add({"trace stop", {}, "close the running trace"}, [this](const json&) -> command_result {
+    if (!taps.trace) return fail(error_code::conflict, "no trace is running");
+    json out{{"trace", taps.trace->path()}, {"packets", taps.trace->packets()}};
+    log::get("ca")->info("trace stopped: {} ({} packets)", taps.trace->path(), taps.trace->packets());
+    taps.trace.reset();
+    return out;
+  });
+  (void)r.add({"show trace", {}, "the running trace, if any"}, [this](const json&) -> command_result {
+    if (!taps.trace) return json{{"trace", nullptr}};
+    return json{{"trace", taps.trace->path()}, {"packets", taps.trace->packets()}};
+  });
 
   (void)r.add({"reload routes", {{"file", arg_type::string, false, "configuration file (default: the one started with)"}},
                "re-read routes and normalisation rules; calls up keep theirs"},

@@ -13,7 +13,9 @@
 ///   ops.attach(agent); ops.start();  ...  ops.on_mgcp_received(from, datagram);  ... ops.stop();
 ///
 /// Threads: the daemon's io_context thread only.
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -48,7 +50,12 @@ class ops_binding {
   void on_mgcp_received(const mgcp::peer& from, std::string_view datagram);
 
   /// Registers the commands and the gauges that read `agent` (which must outlive this).
-  void attach(call_agent& agent);
+  /// `mgcp_address`/`mgcp_port`: the MGCP socket's local end, for the traces' IP headers.
+  void attach(call_agent& agent, const std::string& mgcp_address = "0.0.0.0", std::uint16_t mgcp_port = 2727);
+  /// Bytes of a backhaul connection (`from_gateway`: received; else sent), for call traces
+  /// (docs/traces.md); `connection` identifies the stream until on_backhaul_closed().
+  void on_backhaul_bytes(const void* connection, bool from_gateway, std::span<const std::uint8_t> bytes);
+  void on_backhaul_closed(const void* connection);
   /// Starts the configured servers; prints "metrics port N" and "control PATH" on stdout.
   [[nodiscard]] expected<void, std::string> start();
   void stop();

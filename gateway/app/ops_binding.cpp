@@ -92,8 +92,10 @@ struct ops_binding::impl {
 
 ops_binding::ops_binding(boost::asio::io_context& io, const tandem::ops::ops_config& config, ops_sources sources)
     : impl_(std::make_unique<impl>(io, config, std::move(sources))) {
+  // The span supervisor's "spans.span1.alarms" -> tandem_mgw_span_alarms_total{span="1"}.
+  const std::vector<tandem::ops::metrics::name_rule> rules = {{"spans.span{span}.{what*}", "mgw_span_{what}"}};
   for (const auto* set : impl_->src.counters) {
-    impl_->ops.metrics().adopt(*set);
+    impl_->ops.metrics().adopt(*set, rules);
     impl_->ops.add_counters(*set);
   }
   // Each media engine has a set named "media": the registry sums them into one series.

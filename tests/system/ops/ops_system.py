@@ -244,6 +244,9 @@ def main():
         bed.wait_ready()
         show_commands(bed)
         a, b = bed.a.client, bed.b.client
+        trace = os.path.join(bed.workdir, "all.pcapng")
+        check(ca.json("trace", "start", trace)["trace"] == trace, "trace start")
+        ca.run("trace", "start", trace + "2", want=1)  # one at a time: conflict
 
         # A call up: what the daemons show.
         a_call, b_call = ca_test.answered_call(bed)
@@ -335,6 +338,24 @@ def main():
         calls.append(("02022001", "16"))
         wait_no_calls(bed)
 
+        # The trace: every MGCP message and Q.931 message of these calls, decoded by tshark.
+        stopped = ca.json("trace", "stop")
+        check(stopped["packets"] > 0 and ca.json("show", "trace")["trace"] is None, f"trace stop {stopped}")
+        ca.run("trace", "stop", want=1)
+        decode = [f"udp.port=={g.port},mgcp" for g in (bed.gw1, bed.gw2)]
+        n_mgcp = harness.tshark_count(trace, decode, "mgcp")
+        n_crcx = harness.tshark_count(trace, decode, 'mgcp.req.verb == "CRCX"')
+        n_setup = harness.tshark_count(trace, [], "q931.message_type == 0x05")
+        n_release_complete = harness.tshark_count(trace, [], "q931.message_type == 0x5a")
+        n_bad = harness.tshark_count(trace, decode, "_ws.malformed || _ws.expert.severity >= error")
+        log(f"trace: {stopped['packets']} packets, {n_mgcp} MGCP ({n_crcx} CRCX), Q.931 {n_setup} SETUP, "
+            f"{n_release_complete} RELEASE COMPLETE, {n_bad} malformed")
+        # Each call placed is one SETUP from A; those not refused (cause 16 here) one more toward B,
+        # and each SETUP's call reference ends with a RELEASE COMPLETE.
+        want_setups = len(calls) + sum(1 for _, c in calls if c == "16")
+        check(n_crcx >= 2 and n_setup == want_setups and n_release_complete == want_setups and n_bad == 0,
+              f"the trace should hold {want_setups} SETUP and RELEASE COMPLETE, MGCP, and nothing malformed")
+
         # Metrics against the CDRs and the calls made.
         rows = pstn_client.poll_until(lambda: (lambda r: r if len(r) >= len(calls) else None)(bed.cdr_rows()), 10)
         check(rows, f"{len(bed.cdr_rows())} CDR rows for {len(calls)} calls")
@@ -344,8 +365,8 @@ def main():
         m = bed.ca.metrics()
         for cause in {c for _, c in calls}:
             want = sum(1 for _, c in calls if c == cause)
-            check(value(m, "tandem_ca_calls_ended_total", cause=cause) == want,
-                  f"tandem_ca_calls_ended_total{{cause={cause}}} {value(m, 'tandem_ca_calls_ended_total', cause=cause)}, CDRs {want}")
+            check(value(m, "tandem_ca_calls_cleared_total", cause=cause) == want,
+                  f"tandem_ca_calls_cleared_total{{cause={cause}}} {value(m, 'tandem_ca_calls_cleared_total', cause=cause)}, CDRs {want}")
         check(value(m, "tandem_ca_calls_released_by_total", side="call_agent") ==
               sum(1 for r in rows if r["released_by"] == "call_agent"), "released_by call_agent")
         answered = sum(1 for r in rows if r["answer"])
