@@ -203,7 +203,7 @@ class tapped_transport final : public mgcp_transport {
 
 struct ops_binding::impl {
   impl(boost::asio::io_context& io, ops::ops_config config, std::string path, counter_set& counters, cdr_sink* next)
-      : ops(io, std::move(config), {"tandem-ca", "", {}}),
+      : ops(io, std::move(config), {"tandem-ca", "", {}}, [this] { return health(); }),
         config_path(std::move(path)),
         ca_counters(counters),
         records(ops.metrics(), next),
@@ -213,6 +213,15 @@ struct ops_binding::impl {
 
   void register_gauges();
   void register_commands();
+
+  /// /healthz: unhealthy when no configured gateway is in service (no call can be placed).
+  expected<std::string, std::string> health() const {
+    if (agent == nullptr) return make_unexpected(std::string("starting"));
+    if (agent->gateways().empty()) return std::string("ok (no gateways configured)");
+    for (const auto& [name, gw] : agent->gateways())
+      if (gw.state == gateway_state::in_service) return std::string("ok");
+    return make_unexpected(std::string("no gateway in service"));
+  }
 
   ops::daemon_ops ops;
   std::string config_path;

@@ -80,7 +80,23 @@ std::vector<mgcp::endpoint_address> all_endpoints(const mgw_config& c) {
 
 struct ops_binding::impl {
   impl(boost::asio::io_context& io, const tandem::ops::ops_config& config, ops_sources s)
-      : src(std::move(s)), ops(io, config, {"tandem-mgw", "", {}}), endpoints(all_endpoints(*src.config)) {}
+      : src(std::move(s)),
+        ops(io, config, {"tandem-mgw", "", {}}, [this] { return health(); }),
+        endpoints(all_endpoints(*src.config)) {}
+
+  /// /healthz: unhealthy while the call agent is unreachable (RFC 3435 §4.4.6 disconnected) or
+  /// when every span is out of service.
+  expected<std::string, std::string> health() const {
+    if (src.agent->state() == mgcp::agent_state::disconnected)
+      return make_unexpected(std::string("call agent unreachable (disconnected procedure)"));
+    if (src.supervisor != nullptr && !src.config->agent.spans.empty()) {
+      bool any = false;
+      for (const auto& s : src.config->agent.spans)
+        any = any || src.supervisor->service(s.number) != span_service::out_of_service;
+      if (!any) return make_unexpected(std::string("every span out of service"));
+    }
+    return std::string("ok");
+  }
 
   void register_gauges();
   void register_commands();

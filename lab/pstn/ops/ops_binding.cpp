@@ -32,7 +32,17 @@ json call_row(const call_record& c) {
 
 struct ops_binding::impl {
   impl(boost::asio::io_context& io, const tandem::ops::ops_config& config)
-      : ops(io, config, {"tandem-pstn", "", {}}) {}
+      : ops(io, config, {"tandem-pstn", "", {}}, [this] { return health(); }) {}
+
+  /// /healthz: unhealthy when no span has its D-channel up.
+  expected<std::string, std::string> health() const {
+    if (ex == nullptr) return make_unexpected(std::string("starting"));
+    for (const auto& s : ex->spans())
+      if (s.link_up) return std::string("ok");
+    return make_unexpected(std::string("no D-channel up"));
+  }
+
+  exchange* ex = nullptr;
   tandem::ops::daemon_ops ops;
 };
 
@@ -69,6 +79,7 @@ void ops_binding::on_span_event(unsigned span, std::string_view what, std::strin
 void ops_binding::attach(exchange& ex) {
   auto& m = impl_->ops.metrics();
   exchange* e = &ex;
+  impl_->ex = e;
   m.gauge_family("tandem_pstn_calls", "Calls of the exchange not yet released, by state", [e] {
     std::map<std::string, double> n;
     for (auto s : {call_state::setup_sent, call_state::setup_received, call_state::proceeding, call_state::alerting,

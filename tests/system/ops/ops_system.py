@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True  # nothing written into other areas' folders
@@ -124,6 +125,14 @@ def scrape(port):
     return out
 
 
+def healthz(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
 def value(metrics, family, **labels):
     """The sample of `family` with exactly these labels (0 when absent)."""
     return metrics.get((family, frozenset(labels.items())), 0.0)
@@ -215,6 +224,10 @@ def show_commands(bed):
     check(g1.json("show", "spans")[0]["service"] == "in_service", "mgw1 span in service")
     check(g1.json("show", "endpoint", "ds/e1-1/1")["state"] == "idle", "mgw1 show endpoint ds/e1-1/1")
     check(xa.json("show", "spans")[0]["link"] == "up", "exchange A show spans")
+    bed.gw1.metrics()  # reads the port
+    for name, port in (("ca", bed.ca.metrics_port), ("mgw1", bed.gw1.metrics_port), ("A", bed.a.metrics_port)):
+        status, body = healthz(port)
+        check(status == 200 and body.startswith("ok"), f"{name} /healthz: {status} {body!r}")
     check(ca.json("version")["daemon"] == "tandem-ca", "ca version")
     check(g1.json("version")["daemon"] == "tandem-mgw", "mgw version")
     check(xa.json("version")["daemon"] == "tandem-pstn", "pstn version")
