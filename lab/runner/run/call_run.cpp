@@ -211,7 +211,11 @@ call_run::outcome call_run::on(const expect_media_step& s, time_point now) {
       return {progress::passed, fmt::format("\"{}\" received after {:.0f} ms", s.digits, waited)};
   }
   if (now - step_started_ < s.within) return {};
-  return {progress::failed, fmt::format("not heard within {} ms (heard: {})", s.within.count(), seen.empty() ? "nothing" : seen)};
+  // The exchange analyses what it recorded since CONNECT, up to its record_seconds.
+  const bool full = (*audio).value("recording_full", false);
+  return {progress::failed, fmt::format("not heard within {} ms (heard: {}){}", s.within.count(), seen.empty() ? "nothing" : seen,
+                                        full ? "; the exchange's recording is full: raise record_seconds of the exchange"
+                                             : "")};
 }
 
 call_run::outcome call_run::on(const expect_record_step& s, time_point now) {

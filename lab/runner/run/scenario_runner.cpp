@@ -29,7 +29,12 @@ std::vector<std::string> check_against_lab(const scenario& s, const lab_config& 
   std::vector<std::string> out;
   auto nodes = lab.node_names();
   for (const auto* p : {&s.call().caller, &s.call().callee})
-    if (lab.exchange(p->node) == nullptr)
+    if (lab.exchange(p->node) == nullptr && (lab.gateway(p->node) != nullptr ||
+                                             (lab.call_agent && lab.call_agent->name == p->node)))
+      out.push_back(fmt::format("{}:{}: \"{}\" is a {} of lab \"{}\": calls start and end at exchanges", s.file,
+                                s.steps.front().line, p->node,
+                                lab.gateway(p->node) != nullptr ? "gateway" : "call agent", lab.name));
+    else if (lab.exchange(p->node) == nullptr)
       out.push_back(fmt::format("{}:{}: no node \"{}\" in lab \"{}\" (it has {})", s.file, s.steps.front().line, p->node,
                                 lab.name, fmt::format("{}", fmt::join(nodes, ", "))));
   for (const auto& st : s.steps) {

@@ -7,6 +7,7 @@
 
 #include "common/config/reader.hpp"
 #include "lab/runner/driver/call_records.hpp"
+#include "lab/runner/run/scenario_runner.hpp"
 #include "lab/runner/scenario/parser.hpp"
 #include "lab/runner/topology/lab_config.hpp"
 #include "lab/runner/topology/plan.hpp"
@@ -232,6 +233,28 @@ TEST(scenario_dial, when_a_call_dials_another_number_then_the_called_leg_keeps_i
   auto plain = parse_scenarios("scenario \"x\"\ncall A:1 -> B:2\n", "ok.scn");
   ASSERT_TRUE(plain.has_value());
   EXPECT_EQ(plain->front().call().dialled(), "2");
+}
+
+TEST(scenario_dial, when_a_scenario_does_not_fit_the_lab_then_check_says_why_before_anything_starts) {
+  auto gw_lab = parse_lab_config(pstn_ip_pstn);
+  ASSERT_TRUE(gw_lab.has_value());
+  auto s = parse_scenarios("scenario \"x\"\ncall gw1:1001 -> B:2001\n", "x.scn");
+  ASSERT_TRUE(s.has_value());
+  auto problems = check_against_lab(s->front(), *gw_lab);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("x.scn:2: \"gw1\" is a gateway of lab \"g\": calls start and end at exchanges"),
+            std::string::npos) << problems[0];
+
+  auto exchanges_only = parse_lab_config(R"(lab = {
+  exchanges = ( { name = "A"; mode = "cpe"; }, { name = "B"; } );
+  spans = ( { master = "B"; slave = "A"; } );
+};)");
+  ASSERT_TRUE(exchanges_only.has_value());
+  s = parse_scenarios("scenario \"x\"\ncall A:1 -> B:2\nexpect record cause 16 within 1s\n", "x.scn");
+  ASSERT_TRUE(s.has_value());
+  problems = check_against_lab(s->front(), *exchanges_only);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("x.scn:3: lab \"lab\" has no call agent"), std::string::npos) << problems[0];
 }
 
 TEST(call_records, when_the_file_is_read_then_quoted_fields_and_a_partial_last_line_are_handled) {
