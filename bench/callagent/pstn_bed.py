@@ -114,7 +114,13 @@ class CallAgent:
     """tandem-ca with both trunk groups over every span; prints 'mgcp port N' and
     'backhaul port N' once listening."""
 
-    def __init__(self, binary, workdir, mgcp_port, backhaul_port, gw1, gw2, spans, codec):
+    def __init__(self, binary, workdir, mgcp_port, backhaul_port, gw1, gw2, spans, codec, sip=None):
+        """sip: None, or (port tandem-ca listens on, port of the sipp that calls it: a peer)."""
+        sip_text = ""
+        if sip:
+            sip_text = f"""
+  sip = {{ address = "127.0.0.1"; port = {sip[0]};
+          peers = ( {{ name = "sipp"; host = "127.0.0.1"; port = {sip[1]}; keepalive = false; }} ); }};"""
         span_list = ", ".join(f'{{ span = {n}; channels = "1-15,17-31"; }}' for n in range(1, spans + 1))
         self.config = harness.write(os.path.join(workdir, "ca.cfg"), f"""
 callagent = {{
@@ -136,7 +142,7 @@ callagent = {{
   routes = (
     {{ name = "to-b"; prefix = "0201"; strip = 4; codecs = [ "{codec}" ]; targets = ( {{ trunk_group = "exchange-b"; }} ); }},
     {{ name = "to-a"; prefix = "0100"; strip = 4; codecs = [ "{codec}" ]; targets = ( {{ trunk_group = "exchange-a"; }} ); }}
-  );
+  );{sip_text}
 }};
 """)
         self.log_path = os.path.join(workdir, "ca.log")
@@ -144,11 +150,12 @@ callagent = {{
         self.proc = subprocess.Popen([binary, "--config", self.config], stdout=subprocess.PIPE, stderr=self.log,
                                      text=True)
         ports = {}
-        for _ in range(2):
+        want = {"mgcp", "backhaul"} | ({"sip"} if sip else set())
+        for _ in range(len(want)):
             parts = self.proc.stdout.readline().split()
             if len(parts) == 3 and parts[1] == "port":
                 ports[parts[0]] = int(parts[2])
-        if set(ports) != {"mgcp", "backhaul"}:
+        if set(ports) != want:
             self.stop()
             raise BenchError(f"tandem-ca did not start (see {self.log_path})")
 
@@ -163,9 +170,10 @@ callagent = {{
 
 
 class Lab:
-    def __init__(self, ca_binary, mgw_binary, pstn_binary, spans, codec, workdir):
+    def __init__(self, ca_binary, mgw_binary, pstn_binary, spans, codec, workdir, sip=None):
         self.workdir = workdir
         self.spans = spans
+        self.sip = sip
         self.a = self.b = self.gw1 = self.gw2 = self.ca = None
         mgcp_port = harness.free_udp_port()
         bh_port = free_tcp_port()
@@ -180,7 +188,7 @@ class Lab:
                                       os.path.join(workdir, "exchange-b.log"))
             self.gw1 = Gateway(mgw_binary, workdir, "mgw1.tandem.test", a_socks, mgcp_port, bh_port, codec)
             self.gw2 = Gateway(mgw_binary, workdir, "mgw2.tandem.test", b_socks, mgcp_port, bh_port, codec)
-            self.ca = CallAgent(ca_binary, workdir, mgcp_port, bh_port, self.gw1, self.gw2, spans, codec)
+            self.ca = CallAgent(ca_binary, workdir, mgcp_port, bh_port, self.gw1, self.gw2, spans, codec, sip)
         except Exception:
             self.close()
             raise

@@ -208,6 +208,38 @@ def pstn_rates(lab, driver, table, step_rates, seconds):
     return best
 
 
+SIP_SCENARIO = os.path.join(HERE, "sip_to_pstn.xml")
+
+
+def sip_to_pstn(lab, workdir, table, step_rates, seconds, kam):
+    """sipp calls 02012001 at tandem-ca's SIP port (scenario sip_to_pstn.xml): tandem-ca routes
+    it to exchange B over PRI, B answers, sipp ACKs and sends BYE at once. Returns (highest
+    rate with no failed call, tandem-ca's CPU seconds per call there)."""
+    sip_port, sipp_port = lab.sip
+    best = None
+    for rate in step_rates:
+        meters = {name: procstat.CpuMeter(pid) for name, pid in lab.pids().items()}
+        for m in meters.values():
+            m.start()
+        r = sip_anchors.sipp_uac(workdir, f"127.0.0.1:{sip_port}", sipp_port, rate, seconds, tag=f"sip-{rate}",
+                                 scenario=SIP_SCENARIO,
+                                 extra=["-s", pstn_bed.CALLED, "-mp", str(pstn_bed.harness.free_udp_port())])
+        cpu = {name: m.stop() for name, m in meters.items()}
+        per_call = cpu["tandem-ca"] / r["successful"] if r["successful"] else None
+        slow = fell_behind(r, seconds)
+        note = sipp_note(r, slow)
+        if kam and per_call:
+            note = f"{per_call / kam[1]:.2f}x kamailio's CPU/call" + (f"; {note}" if note else "")
+        table.step("SIP->PSTN (sipp -> tandem-ca -> B)", rate, r["calls"], r["successful"], r["failed"],
+                   r["achieved_cps"], per_call, note)
+        log(f"SIP->PSTN {rate} cps: {r}, cpu {cpu}")
+        if r["failed"] or slow:
+            break
+        best = (rate, per_call, cpu, r["successful"])
+        time.sleep(1.0)
+    return best
+
+
 def sip_available():
     """tandem-ca has SIP once callagent/sip is committed (another part of issue 6 is adding
     it; work in progress in the tree does not count)."""
@@ -241,6 +273,9 @@ def main():
     ap.add_argument("--sipp-rates", type=rates, default=rates("2000,5000,10000,15000,20000,30000"))
     ap.add_argument("--kamailio-rates", type=rates, default=rates("1000,2000,3000,5000,7000,10000"))
     ap.add_argument("--pstn-rates", type=rates, default=rates("50,100,200,300,500,700,1000,1400"))
+    ap.add_argument("--sip-rates", type=rates, default=rates("50,100,200,300,500,700,1000,1400"))
+    ap.add_argument("--sip", choices=("auto", "on", "off"), default="auto",
+                    help="drive SIP->PSTN calls: auto (once callagent/sip is committed), on, off")
     ap.add_argument("--spans", type=int, default=16, help="E1 spans per side of the lab (default 16)")
     ap.add_argument("--codec", default="G729", help="codec on the IP leg (default G729)")
     ap.add_argument("--hold", type=int, default=200, help="calls held up for the memory figure (default 200)")
@@ -253,7 +288,7 @@ def main():
         global IDLE_S
         IDLE_S = 1.0
         args.seconds, args.spans, args.hold = 2.0, 1, 5
-        args.sipp_rates, args.kamailio_rates, args.pstn_rates = [50], [50], [5]
+        args.sipp_rates, args.kamailio_rates, args.pstn_rates, args.sip_rates = [50], [50], [5], [5]
     if args.hold > args.spans * pstn_bed.CHANNELS_PER_SPAN:
         ap.error(f"--hold {args.hold} exceeds the {args.spans * pstn_bed.CHANNELS_PER_SPAN} circuits of --spans")
 
@@ -273,7 +308,9 @@ def main():
             raise Done()
         built = {} if (args.ca and args.mgw and args.pstn) else binaries(args.build)
         ca_bin, mgw_bin, pstn_bin = args.ca or built["ca"], args.mgw or built["mgw"], args.pstn or built["pstn"]
-        lab = pstn_bed.Lab(ca_bin, mgw_bin, pstn_bin, args.spans, args.codec, workdir)
+        with_sip = args.sip == "on" or (args.sip == "auto" and sip_available())
+        sip = (pstn_bed.harness.free_udp_port(), pstn_bed.harness.free_udp_port()) if with_sip else None
+        lab = pstn_bed.Lab(ca_bin, mgw_bin, pstn_bin, args.spans, args.codec, workdir, sip)
         lab.wait_links()
         driver = pstn_load.Driver(lab.a.client, lab.spans)
         idle = idle_cpu({name: procstat.CpuMeter(pid) for name, pid in lab.pids().items()}, IDLE_S)
@@ -281,16 +318,15 @@ def main():
         log(f"lab idle CPU per second: {idle}")
         results["memory"] = memory_per_call(lab, driver, args.hold, notes)
         log(f"memory: {results['memory']}")
+        if lab.sip:
+            results["sip"] = sip_to_pstn(lab, workdir, table, args.sip_rates, args.seconds, results.get("kamailio"))
+        else:
+            results["sip"] = None
         results["pstn"] = pstn_rates(lab, driver, table, args.pstn_rates, args.seconds)
         rc_ca = lab.close()
         lab = None
         if rc_ca != 0:
             notes.append(f"tandem-ca exited with {rc_ca} after SIGTERM")
-        if sip_available():
-            notes.append("SIP->PSTN: tandem-ca has callagent/sip, but this benchmark does not drive it yet")
-            results["sip"] = None
-        else:
-            results["sip"] = None
     except Done:
         pass
     except BenchError as e:
@@ -341,9 +377,22 @@ def main():
                             f"tandem-ca CPU per call {us(per_call)}{ratio}"))
             each = ", ".join(f"{name} {us(cpu / s['successful'])}" for name, cpu in s["cpu_s"].items())
             summary.append((f"  CPU per call at {rate:,} cps", each))
-    if "sip" in results and results["sip"] is None:
-        reason = "tandem-ca has no SIP yet" if not sip_available() else "SIP->PSTN driving not written yet"
-        summary.append(("SIP->PSTN", f"not measured: {reason}"))
+    if "sip" in results:
+        sip = results["sip"]
+        if sip is None and args.sip == "off":
+            summary.append(("SIP->PSTN", "not measured (--sip off)"))
+        elif sip is None and args.sip == "auto" and not sip_available():
+            summary.append(("SIP->PSTN", "not measured: tandem-ca has no SIP yet"))
+        elif sip is None:
+            summary.append(("SIP->PSTN", "failed at the first rate"))
+        else:
+            rate, per_call, cpu, calls = sip
+            ratio = per_call / kam[1] if kam and per_call else None
+            verdict = "" if ratio is None else \
+                f"; {ratio:.2f}x kamailio's ({'meets' if ratio <= CPU_RATIO_GOAL else 'misses'} the goal of {CPU_RATIO_GOAL:g}x)"
+            summary.append(("SIP->PSTN", f"{rate:,} cps with no failed call; tandem-ca CPU per call {us(per_call)}{verdict}"))
+            each = ", ".join(f"{name} {us(c / calls)}" for name, c in cpu.items())
+            summary.append((f"  CPU per call at {rate:,} cps", each))
     width = max(len(k) for k, _ in summary) if summary else 0
     for k, v in summary:
         print(f"{k.ljust(width)} : {v}", file=out)
@@ -368,6 +417,8 @@ def smoke_verdict(results, args):
         problems.append(f"memory: calls not all held ({mem})")
     if results.get("pstn") is None:
         problems.append("PSTN-IP-PSTN step failed")
+    if (args.sip == "on" or (args.sip == "auto" and sip_available())) and results.get("sip") is None:
+        problems.append("SIP->PSTN step failed")
     for p in problems:
         log(f"smoke: {p}")
     return 1 if problems else 0
