@@ -2,8 +2,8 @@
 """End-to-end test: the README's lab (etc/lab/default.cfg: two exchanges, two gateways, the call
 agent) runs the default scenario set (etc/lab/scenarios/pstn-ip-pstn.scn) through tandem-lab:
 a PSTN-IP-PSTN call over each IP codec with a tone checked both ways and the codec read back
-from the call agent's record, DTMF end to end, busy, unallocated at the far exchange and at the
-call agent. Then a scenario with a wrong expectation fails with a clear report, and `up` /
+from the call agent's record, the delay marker both ways over PCMA, DTMF end to end, busy,
+unallocated at the far exchange and at the call agent. Then a scenario with a wrong expectation fails with a clear report, and `up` /
 `down` start and stop all five processes cleanly. No process is left behind.
 Usage: default_lab.py PATH/TO/tandem-lab SOURCE_DIR BIN_DIR..."""
 import json
@@ -69,13 +69,17 @@ def default_set(lab_bin, cfg, scn, opts):
     if r is None:
         return
     names = {s["name"]: s for s in r["scenarios"]}
-    check("default set: eight scenarios, all passed", len(names) == 8 and all(s["passed"] for s in names.values()),
+    check("default set: nine scenarios, all passed", len(names) == 9 and all(s["passed"] for s in names.values()),
           [(n, s["passed"]) for n, s in names.items()])
     for name, codec in CODECS.items():
         call = names.get(name, {"calls": [{"steps": [], "codec": ""}]})["calls"][0]
         heard = step_details(call, "hears tone")
         check(f"{codec}: a tone heard at each end", len(heard) == 2 and all(s["result"] == "passed" for s in heard), heard)
         check(f"{codec}: the call agent's record says {codec}", call.get("codec") == codec, call.get("codec"))
+    marker = names.get("PCMA: delay and quality both ways", {"calls": [{}]})["calls"][0]
+    delays, snrs = marker.get("one_way_ms", []), marker.get("snr_db", [])
+    print(f"PCMA marker: one-way delay {delays} ms, SNR {snrs} dB")
+    check("PCMA: the marker measured both ways", len(delays) == 2 and len(snrs) == 2, (delays, snrs))
     dtmf = names.get("DTMF end to end (G.729)", {"calls": [{"steps": []}]})["calls"][0]
     got = [s["detail"] for s in step_details(dtmf, "hears dtmf")]
     check("DTMF both ways over G.729", len(got) == 2 and all("received" in d for d in got), got)
@@ -89,9 +93,9 @@ def default_set(lab_bin, cfg, scn, opts):
         check(f"run folder holds {f}", os.path.exists(os.path.join(run_dir, f)))
     with open(os.path.join(run_dir, "cdr.csv")) as f:
         rows = f.read().splitlines()
-    check("call agent wrote a record per call (header + 8)", len(rows) == 9, len(rows))
+    check("call agent wrote a record per call (header + 9)", len(rows) == 10, len(rows))
     junit = ET.parse(os.path.join(run_dir, "junit.xml")).getroot()
-    check("JUnit: 8 tests, 0 failures", junit.get("tests") == "8" and junit.get("failures") == "0", junit.attrib)
+    check("JUnit: 9 tests, 0 failures", junit.get("tests") == "9" and junit.get("failures") == "0", junit.attrib)
     pcap = os.path.join(run_dir, "capture.pcapng")
     tshark = shutil.which("tshark")
     if os.path.exists(pcap) and tshark:
