@@ -81,6 +81,57 @@ TEST_F(agent_fixture, when_every_endpoint_is_busy_then_any_of_gets_410_and_nothi
   EXPECT_EQ(counters_.value("crcx.fail.no_endpoint_available"), 1u);
 }
 
+/// The local name of the endpoint a CRCX answer names in Z: ("ds/e1-1/2").
+std::string created_on(const std::optional<m::response>& r) {
+  if (!r || r->params.specific_endpoints.empty()) return {};
+  return r->params.specific_endpoints.front().local;
+}
+
+TEST_F(agent_fixture, when_the_lowest_endpoints_are_busy_then_any_of_takes_the_lowest_free_one_and_reuses_a_freed_one) {
+  config_.spans = {span_config{1, false, {1, 2, 3, 4}}};
+  config_.rtp_endpoints = 5;
+  auto& a = make();
+  // Busy by name: ds/e1-1/1, ds/e1-1/2, rtp/1, rtp/2.
+  for (const char* ep : {"ds/e1-1/1", "ds/e1-1/2", "rtp/1", "rtp/2"}) {
+    auto r = a.handle(ca_, parse(fmt::format("CRCX 1 {}@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly", ep)));
+    ASSERT_TRUE(r && r->code == m::return_code::ok) << ep;
+  }
+  auto r = a.handle(ca_, parse("CRCX 2 rtp/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  EXPECT_EQ(created_on(r), "rtp/3");
+  r = a.handle(ca_, parse("CRCX 3 ds/e1-1/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  EXPECT_EQ(created_on(r), "ds/e1-1/3");
+  // "ds/$" and "*"-free "$" forms walk the same index.
+  r = a.handle(ca_, parse("CRCX 4 ds/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  EXPECT_EQ(created_on(r), "ds/e1-1/4");
+  // rtp/1 freed by DLCX (every connection of the call) is the lowest free one again.
+  r = a.handle(ca_, parse("DLCX 5 rtp/1@mgw.tandem.test MGCP 1.0\nC: 1"));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(m::to_int(r->code) / 100, 2) << m::to_int(r->code);
+  r = a.handle(ca_, parse("CRCX 6 rtp/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  EXPECT_EQ(created_on(r), "rtp/1");
+}
+
+TEST_F(agent_fixture, when_a_span_goes_out_of_service_then_any_of_skips_its_endpoints_until_it_returns) {
+  config_.spans = {span_config{1, false, {1, 2}}, span_config{2, false, {1}}};
+  auto& a = make();
+  a.set_span_in_service(1, false);
+  auto r = a.handle(ca_, parse("CRCX 1 ds/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  EXPECT_EQ(created_on(r), "ds/e1-2/1");
+  r = a.handle(ca_, parse("CRCX 2 ds/e1-1/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->code, m::return_code::no_endpoint_available);
+  a.set_span_in_service(1, true);
+  r = a.handle(ca_, parse("CRCX 3 ds/e1-1/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  EXPECT_EQ(created_on(r), "ds/e1-1/1");
+}
+
+TEST_F(agent_fixture, when_any_of_names_no_endpoint_at_all_then_500_not_410) {
+  auto& a = make();
+  auto r = a.handle(ca_, parse("CRCX 1 ds/e1-7/$@mgw.tandem.test MGCP 1.0\nC: 1\nM: recvonly"));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->code, m::return_code::endpoint_unknown);
+}
+
 TEST_F(agent_fixture, when_the_agent_is_destroyed_then_its_timers_are_cancelled) {
   config_.max_restart_wait = std::chrono::milliseconds(1000);
   make().start();
