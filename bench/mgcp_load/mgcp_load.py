@@ -10,9 +10,12 @@ by this client, and transactions per second of the gateway's own CPU time (utime
 client shares the host and is likely the limit on wall-clock throughput. The busy/idle ratio is
 computed on the per-CPU-second figures.
 
-Refusals are counted apart: the media engine takes at most queue_capacity (256) commands per
-10 ms tick, and answers 502 beyond (measured: the first 502 after 320 transactions at full
-speed), so a client that does not pace itself sees many; only successful transactions count.
+Refusals are counted apart (only successful transactions count): the media engine takes at
+most queue_capacity (1024) commands between two of its 10 ms ticks and answers 502 beyond; a
+client with a window of 64 never meets it.
+
+bench/mgcp_load/mgcp_agent_bench measures the same stack in-process, without the MGCP socket
+and without this client's limits (docs/performance.md, "Gateway").
 
 Each connection costs the gateway two UDP sockets (RTP and RTCP) and file descriptors: BUSY is
 limited by `ulimit -n` (the default 9000 fits 20000 descriptors)."""

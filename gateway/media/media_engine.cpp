@@ -21,6 +21,9 @@ media_error from(rtp::rtp_error e) {
     }
 }
 
+/// Ports tried per CRCX when binding fails (another process holds the port).
+constexpr int max_bind_attempts = 4;
+
 /// Checked here, on the control thread, so that the media thread never meets a bad address.
 bool valid_remote(const remote_address& r) {
     std::array<unsigned char, 16> buf{};
@@ -105,11 +108,8 @@ expected<connection_info, media_error> media_engine::create_connection(endpoint_
     if (in_flight_ >= config_.queue_capacity) return make_unexpected(refuse("crcx", media_error::queue_full));
     if (p.codec.codec == nullptr) return make_unexpected(refuse("crcx", media_error::unsupported_codec));
 
-    auto port = ports_.allocate();
-    if (!port) return make_unexpected(refuse("crcx", media_error::no_port));
     rtp::rtp_session_config rc;
     rc.bind_address = config_.bind_address;
-    rc.local_port = *port;
     rc.payload_type = p.codec.payload_type;
     rc.clock_rate = p.codec.codec->info().clock_rate;
     rc.telephone_event_payload_type = p.telephone_event_payload_type;
@@ -117,11 +117,22 @@ expected<connection_info, media_error> media_engine::create_connection(endpoint_
     rc.latch_remote = p.latch_remote;
     rc.rtcp = p.rtcp;
     rc.rtcp_interval = p.rtcp_interval;
-    auto session = rtp::rtp_session::create(rc);
-    if (!session) {
+    // A port of our range that another process holds fails to bind: try the next ones (the
+    // allocator is round robin, so the busy port comes back only after all the others).
+    expected<std::uint16_t, rtp::port_error> port = make_unexpected(rtp::port_error::exhausted);
+    expected<std::unique_ptr<rtp::rtp_session>, rtp::rtp_error> session =
+        make_unexpected(rtp::rtp_error::bind_failed);
+    for (int attempt = 0; attempt < max_bind_attempts; ++attempt) {
+        port = ports_.allocate();
+        if (!port) return make_unexpected(refuse("crcx", media_error::no_port));
+        rc.local_port = *port;
+        session = rtp::rtp_session::create(rc);
+        if (session) break;
         (void)ports_.release(*port);
-        return make_unexpected(refuse("crcx", from(session.error())));
+        if (session.error() != rtp::rtp_error::bind_failed) break;
+        counters_.get("crcx.port_in_use_elsewhere").add();
     }
+    if (!session) return make_unexpected(refuse("crcx", from(session.error())));
     const connection_id id(next_id_++);
     auto conn = connection::create(id, e, p, std::move(*session), config_.tick_samples, this);
     if (!conn) {

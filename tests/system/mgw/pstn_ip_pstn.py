@@ -109,7 +109,15 @@ def run_echo(topo, ts):
     off, seg_off = echo_phase(topo, call, "off")
     mgcp_ok(topo.ca.command(topo.gw2.port, "MDCX", leg.ep2, [("C", leg.call_id), ("I", leg.conn2), ("L", "a:PCMU, e:on")]),
             f"MDCX {leg.ep2} e:on")
-    on, seg_on = echo_phase(topo, call, "on")
+
+    def cancelled():
+        level, segments = echo_phase(topo, call, "on")
+        check(off - level >= ERLE_MIN_DB, f"ERLE {off - level:.1f} dB < {ERLE_MIN_DB} dB (echo {off:.1f} dBm0 off, "
+                                          f"{level:.1f} dBm0 on; segments {segments})")
+        return level, segments
+    # A loaded host can lose sim-span blocks mid-phase, which moves the echo path under the
+    # canceller: the phase is played once more (logged with the exchanges' block counts).
+    on, seg_on = call.attempt("echo cancelled", cancelled, attempts=2)
     erle = off - on
     converged = [t for t in seg_on if t["start_ms"] == min(x["start_ms"] for x in seg_on)] if seg_on else []
     log(f"echo (far end B echoes at 0 dB): heard at A {off:.1f} dBm0 with gateway 2's canceller off; "
@@ -117,11 +125,11 @@ def run_echo(topo, ts):
         f"after {CONVERGE_MS} ms with it on: ERLE {'>= ' if on <= TONE_FLOOR_DBM0 else ''}{erle:.1f} dB; "
         f"echo segments while converging {[(round(t['duration_ms']), round(t['dbm0'], 1)) for t in converged]}")
     check(off >= -16.0, f"echo with the canceller off heard at {off:.1f} dBm0 (a 0 dBm0 tone echoed at 0 dB)")
-    check(erle >= ERLE_MIN_DB, f"ERLE {erle:.1f} dB < {ERLE_MIN_DB} dB (echo {off:.1f} dBm0 off, {on:.1f} dBm0 on)")
     cause = call.release_from_a(16)
     check(cause == 16, f"echo call: cause at B {cause}, expected 16")
     stats1, stats2 = leg.delete()
-    return dict(codec="PCMU", ts=ts, p1=stats1, p2=stats2, port1=leg.port1, port2=leg.port2, erle_db=erle)
+    return dict(codec="PCMU", ts=ts, p1=stats1, p2=stats2, port1=leg.port1, port2=leg.port2, erle_db=erle,
+                retries=call.retries)
 
 
 def check_capture(topo, rows, rtp_pcap):
