@@ -134,6 +134,41 @@ route_config load_route(const node& n) {
   return r;
 }
 
+sip_config load_sip(const node& n) {
+  n.check_known({"address", "port", "realm", "options_interval_ms", "max_expires_s", "peers", "users"});
+  sip_config s;
+  s.enabled = true;
+  s.address = n.get_string("address", s.address);
+  if (s.address.empty()) n.error("address", "empty (an IP address to bind)");
+  s.port = static_cast<std::uint16_t>(n.get_int("port", s.port, 1, 65535));
+  s.realm = n.get_string("realm", s.realm);
+  if (s.realm.empty() || s.realm.find('"') != std::string::npos) n.error("realm", "empty or holds a quote");
+  s.options_interval = n.get_ms("options_interval_ms", s.options_interval, milliseconds{1'000}, one_day);
+  s.max_expires = std::chrono::seconds(n.get_int("max_expires_s", static_cast<int>(s.max_expires.count()), 60, 86'400));
+  for (const node& p : n.groups("peers")) {
+    p.check_known({"name", "host", "port", "transport", "keepalive"});
+    sip_peer_config peer;
+    peer.name = p.require_string("name").value_or("");
+    peer.host = p.require_string("host").value_or("");
+    if (peer.host.find_first_of(" <>;@\"") != std::string::npos) p.error("host", "not a host name or address");
+    peer.port = static_cast<std::uint16_t>(p.get_int("port", 0, 0, 65535));
+    peer.transport = p.get_string("transport", peer.transport);
+    if (peer.transport != "udp" && peer.transport != "tcp") p.error("transport", "expected \"udp\" or \"tcp\"");
+    peer.keepalive = p.get_bool("keepalive", peer.keepalive);
+    s.peers.push_back(std::move(peer));
+  }
+  for (const node& u : n.groups("users")) {
+    u.check_known({"name", "password"});
+    sip_user_config user;
+    user.name = u.require_string("name").value_or("");
+    if (user.name.empty() || user.name.find_first_of(" :@<>;\"") != std::string::npos)
+      u.error("name", "empty or not a SIP user part");
+    user.password = u.require_string("password").value_or("");
+    s.users.push_back(std::move(user));
+  }
+  return s;
+}
+
 expected<ca_config, config_errors> load(config::document& doc) {
   ca_config cfg;
   node root = doc.root();
@@ -145,7 +180,7 @@ expected<ca_config, config_errors> load(config::document& doc) {
   }
   const node& c = *top;
   c.check_known({"notified_entity", "mgcp_address", "mgcp_port", "backhaul", "cdr", "timers", "gateways", "trunk_groups",
-                 "normalise", "routes"});
+                 "normalise", "routes", "sip"});
   cfg.notified_entity = c.get_string("notified_entity", cfg.notified_entity);
   // RFC 3435 §3.2.2 NotifiedEntity: [local@]domain[:port].
   if (!mgcp::parse_notified_entity(cfg.notified_entity))
@@ -170,6 +205,7 @@ expected<ca_config, config_errors> load(config::document& doc) {
     cfg.timers.graceful_drain =
         t->get_ms("graceful_drain_ms", cfg.timers.graceful_drain, milliseconds{0}, one_day);
   }
+  if (auto sip = c.group("sip")) cfg.sip = load_sip(*sip);
   std::map<std::string, int> lines;  // path -> line, for cross-field errors
   for (const node& g : c.groups("gateways")) {
     cfg.gateways.push_back(load_gateway(g));
@@ -230,6 +266,14 @@ config_errors validate(const ca_config& cfg) {
               fmt::format("span {} channel {} of gateway \"{}\" is already in a trunk group",
                           t.spans[s].span, ch, t.gateway));
   }
+  std::set<std::string> peers;
+  for (std::size_t i = 0; i < cfg.sip.peers.size(); ++i)
+    if (!peers.insert(cfg.sip.peers[i].name).second)
+      add(fmt::format("sip.peers.[{}].name", i), fmt::format("duplicate SIP peer \"{}\"", cfg.sip.peers[i].name));
+  std::set<std::string> users;
+  for (std::size_t i = 0; i < cfg.sip.users.size(); ++i)
+    if (!users.insert(cfg.sip.users[i].name).second)
+      add(fmt::format("sip.users.[{}].name", i), fmt::format("duplicate SIP user \"{}\"", cfg.sip.users[i].name));
   static const std::set<std::string> known_codecs{"PCMA", "PCMU", "G729", "G723", "G722", "G726-32", "GSM"};
   for (std::size_t i = 0; i < cfg.routes.size(); ++i) {
     const auto& r = cfg.routes[i];
@@ -237,6 +281,12 @@ config_errors validate(const ca_config& cfg) {
       if (r.targets[t].kind == target_kind::trunk_group && !groups.contains(r.targets[t].name))
         add(fmt::format("routes.[{}].targets.[{}].trunk_group", i, t),
             fmt::format("unknown trunk group \"{}\"", r.targets[t].name));
+      else if (r.targets[t].kind == target_kind::sip_peer && !peers.contains(r.targets[t].name))
+        add(fmt::format("routes.[{}].targets.[{}].sip_peer", i, t),
+            fmt::format("unknown SIP peer \"{}\" (sip.peers)", r.targets[t].name));
+      else if (r.targets[t].kind == target_kind::user && !users.contains(r.targets[t].name))
+        add(fmt::format("routes.[{}].targets.[{}].user", i, t),
+            fmt::format("unknown SIP user \"{}\" (sip.users)", r.targets[t].name));
     for (std::size_t c = 0; c < r.codecs.size(); ++c)
       if (!known_codecs.contains(r.codecs[c]))
         add(fmt::format("routes.[{}].codecs.[{}]", i, c),

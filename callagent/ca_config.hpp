@@ -105,6 +105,36 @@ struct backhaul_listen_config {
   std::uint16_t port = 2944;  ///< 0: any free port (the daemon logs the one bound)
 };
 
+/// A SIP trunk peer (docs/sip.md).
+struct sip_peer_config {
+  std::string name;
+  /// IP address or DNS name; a name with no port is resolved per RFC 3263 (NAPTR, SRV, A).
+  std::string host;
+  std::uint16_t port = 0;  ///< 0: none given (RFC 3263 resolution, else 5060)
+  std::string transport = "udp";  ///< "udp" or "tcp"
+  /// OPTIONS keep-alive toward this peer (RFC 3261 §11); a peer that does not answer is
+  /// skipped by routes until it answers again.
+  bool keepalive = true;
+};
+
+/// A SIP user that may REGISTER (digest authentication, RFC 3261 §22).
+struct sip_user_config {
+  std::string name;
+  std::string password;
+};
+
+/// The SIP side of the call agent (Sofia-SIP); off unless the `sip` group is present.
+struct sip_config {
+  bool enabled = false;
+  std::string address = "127.0.0.1";  ///< address to bind (and put in Contact/Via)
+  std::uint16_t port = 5060;          ///< UDP and TCP
+  std::string realm = "tandem";       ///< digest realm of the registrar
+  std::chrono::milliseconds options_interval{30'000};
+  std::chrono::seconds max_expires{3600};  ///< registrations are cut to this
+  std::vector<sip_peer_config> peers;
+  std::vector<sip_user_config> users;
+};
+
 struct ca_config {
   std::string notified_entity = "ca@127.0.0.1:2727";
   std::string mgcp_address = "0.0.0.0";  ///< address the MGCP UDP socket binds
@@ -116,6 +146,7 @@ struct ca_config {
   std::vector<route_config> routes;
   cdr_config cdr;
   timers_config timers;
+  sip_config sip;
 };
 
 /// Loads a file; every error carries its setting path and line.

@@ -38,6 +38,10 @@ enum class call_event { far_alerting, far_answer, clear, };
 /// The state after `event` in `from` (table above), or nullopt when the event is illegal there.
 [[nodiscard]] std::optional<call_state> next_state(call_state from, call_event event);
 
+/// The codec an SDP answer chose: the first payload of its first audio stream (RFC 3264 §6),
+/// `fallback` when the SDP does not say.
+[[nodiscard]] std::string codec_of(std::string_view sdp, const std::string& fallback);
+
 struct call {
   call_ref id;
   mgcp::call_id mgcp_call;

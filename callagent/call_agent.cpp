@@ -94,6 +94,7 @@ call_agent::call_agent(ca_config config, timer_service& timers, wall_clock wall,
 }
 
 call_agent::~call_agent() {
+  if (sip_ != nullptr) sip_->set_handler(nullptr);
   for (auto& [key, port] : links_) port->link.set_handler(nullptr);
   for (auto& [name, gw] : gateways_) {
     if (gw.keepalive) timers_.cancel(*gw.keepalive);
@@ -202,7 +203,8 @@ mgcp::command call_agent::connection_command(mgcp::verb v, const call& c, const 
   return cmd;
 }
 
-void call_agent::modify_connection(call& c, std::size_t leg, mgcp::connection_mode_kind mode, bool with_remote) {
+void call_agent::modify_connection(call& c, std::size_t leg, mgcp::connection_mode_kind mode, bool with_remote,
+                                   std::function<void(call&)> then) {
   pri_leg& l = c.legs[leg];
   if (l.connection != connection_state::active) return;
   mgcp::command cmd = connection_command(mgcp::verb::mdcx, c, l);
@@ -214,8 +216,12 @@ void call_agent::modify_connection(call& c, std::size_t leg, mgcp::connection_mo
     if (other != leg && !c.legs[other].local_sdp.empty()) cmd.sessions.push_back(c.legs[other].local_sdp);
   }
   const call_ref id = c.id;
-  send_mgcp(l.gateway, std::move(cmd), [this, id, leg](const mgcp_result& r) {
-    if (r && mgcp::is_success(r->code)) return;
+  send_mgcp(l.gateway, std::move(cmd), [this, id, leg, then = std::move(then)](const mgcp_result& r) {
+    if (r && mgcp::is_success(r->code)) {
+      call* cc = find(id);
+      if (then && cc != nullptr && cc->state != call_state::releasing) then(*cc);
+      return;
+    }
     call* cc = find(id);
     if (cc == nullptr || cc->state == call_state::releasing) return;
     counters_.get("bearer.mdcx_failed").add();

@@ -30,6 +30,7 @@
 #include "callagent/mgcp_stack.hpp"
 #include "callagent/q931_link.hpp"
 #include "callagent/router.hpp"
+#include "callagent/sip_leg.hpp"
 #include "callagent/trunk_group.hpp"
 #include "common/clock.hpp"
 #include "common/counters.hpp"
@@ -39,7 +40,7 @@ namespace tandem::callagent {
 
 using wall_clock = std::function<std::chrono::system_clock::time_point()>;
 
-class call_agent final : private mgcp_stack_handler {
+class call_agent final : private mgcp_stack_handler, private sip_handler {
  public:
   /// `counters` gets the names listed in docs/callagent.md; `cdr` may be null (no records).
   call_agent(ca_config config, timer_service& timers, wall_clock wall, mgcp_transport& transport,
@@ -51,6 +52,10 @@ class call_agent final : private mgcp_stack_handler {
   /// Binds the D-channel of `span` on `gateway` (the link must outlive the call agent).
   /// False when the gateway is unknown.
   bool attach_link(const std::string& gateway, unsigned span, q931_link& link);
+
+  /// Binds the SIP side (it must outlive the call agent); without it, routes skip SIP targets
+  /// and no INVITE comes in. docs/sip.md walks the SIP calls through.
+  void attach_sip(sip_side& sip);
 
   /// Audits every configured gateway (RFC 3435 §2.3.10 wildcard AUEP) and starts keep-alives.
   void start();
@@ -170,6 +175,25 @@ class call_agent final : private mgcp_stack_handler {
   gateway* find_gateway(const mgcp::peer& p, const mgcp::endpoint_name& endpoint);
   gateway* find_gateway(const std::string& name);
 
+  // ---- SIP (call_sip.cpp) -------------------------------------------------------------------
+  void on_invite(const sip_invite& invite) override;
+  void on_provisional(sip_dialog_ref dialog, int status, const std::optional<std::string>& sdp) override;
+  void on_answer(sip_dialog_ref dialog, const std::string& sdp) override;
+  void on_failure(sip_dialog_ref dialog, int status, cause why) override;
+  void on_hangup(sip_dialog_ref dialog, cause why) override;
+  void on_peer_state(const std::string& peer, bool up) override;
+  /// INVITE toward a SIP target with the originating connection's SDP as the offer.
+  void start_sip_attempt(call_ref id, const route_target& target);
+  /// The SIP leg of `dialog`, if it still belongs to a call.
+  std::optional<leg_key> find_dialog(sip_dialog_ref dialog);
+  /// Tells the originating leg (PRI or SIP) that the far end alerts / has in-band progress /
+  /// answered; SIP gets the terminating leg's SDP (early media, answer).
+  void signal_alerting(call& c);
+  void signal_progress(call& c);
+  void signal_connect(call& c);
+  /// Ends a SIP leg from our side (CANCEL, BYE or an error response, as its state needs).
+  void hangup_sip_leg(call& c, std::size_t leg, cause why);
+
   // ---- helpers (call_agent.cpp) ------------------------------------------------------------
   call* find(call_ref id);
   std::optional<leg_key> find_leg(const link_port& port, q931_call_ref ref);
@@ -179,7 +203,10 @@ class call_agent final : private mgcp_stack_handler {
   mgcp::endpoint_name endpoint_of(const std::string& gateway, const std::string& local) const;
   void send_mgcp(const std::string& gateway, mgcp::command command, mgcp_callback done);
   mgcp::command connection_command(mgcp::verb v, const call& c, const pri_leg& leg) const;
-  void modify_connection(call& c, std::size_t leg, mgcp::connection_mode_kind mode, bool with_remote);
+  /// MDCX; `then` runs once the gateway accepted it (the call still up), e.g. a SIP 200 OK
+  /// that must not come before the cut-through.
+  void modify_connection(call& c, std::size_t leg, mgcp::connection_mode_kind mode, bool with_remote,
+                         std::function<void(call&)> then = {});
   [[nodiscard]] bool is_current(const call& c, std::size_t leg) const;
 
   ca_config config_;
@@ -197,6 +224,9 @@ class call_agent final : private mgcp_stack_handler {
   std::map<std::tuple<std::string, unsigned, std::uint32_t>, leg_key> refs_;
   /// References cleared without a call (rejected SETUPs): their release is expected.
   std::map<std::tuple<std::string, unsigned, std::uint32_t>, bool> orphans_;
+  sip_side* sip_ = nullptr;
+  std::map<sip_dialog_ref, leg_key> dialogs_;
+  std::set<std::string> peers_down_;  ///< SIP peers whose OPTIONS keep-alive failed
   std::uint64_t next_call_ = 1;
   std::shared_ptr<spdlog::logger> log_ = log::get("ca");
 };

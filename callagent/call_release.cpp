@@ -79,6 +79,7 @@ void call_agent::clear_call(call_ref id, cause why, released_by who) {
 
 void call_agent::drop_leg(call& c, std::size_t leg, cause why) {
   pri_leg& l = c.legs[leg];
+  if (l.kind == leg_kind::sip) return hangup_sip_leg(c, leg, why);
   if (l.signalling() && l.state != leg_state::disconnecting) {
     link_port* port = port_of(l.gateway, l.span);
     if (port != nullptr && port->up) {
@@ -123,7 +124,8 @@ void call_agent::check_done(call_ref id) {
   bool all_done = true;
   for (const pri_leg& l : c->legs) {
     if (!l.signalling() && l.connection == connection_state::none) {
-      circuits_.free(l.circuit, c->id);  // no-op when freed before or taken over (glare)
+      // no-op when freed before or taken over (glare)
+      if (l.kind == leg_kind::pri) circuits_.free(l.circuit, c->id);
     } else {
       all_done = false;
     }
@@ -146,6 +148,11 @@ void call_agent::write_record(const call& c) {
   r.route = c.route != nullptr ? c.route->name : "";
   auto leg_of = [this](const pri_leg& l) {
     cdr_leg out;
+    if (l.kind == leg_kind::sip) {
+      out.kind = "sip";
+      out.endpoint = l.endpoint;
+      return out;
+    }
     out.kind = "pri";
     out.gateway = l.gateway;
     out.endpoint = mgcp::to_string(endpoint_of(l.gateway, l.endpoint));

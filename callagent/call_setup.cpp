@@ -41,7 +41,8 @@ cause cause_for(mgcp::return_code code) {
   }
 }
 
-/// The codec the far gateway chose: the first payload of its answer's first audio stream.
+}  // namespace
+
 std::string codec_of(std::string_view sdp_text, const std::string& offered) {
   auto s = sdp::parse(sdp_text);
   if (!s || s->media.empty() || s->media.front().formats.empty()) return offered;
@@ -58,8 +59,6 @@ std::string codec_of(std::string_view sdp_text, const std::string& offered) {
   if (pt == "3") return "GSM";
   return offered;
 }
-
-}  // namespace
 
 void call_agent::on_link_up(link_port& port) {
   port.up = true;
@@ -250,12 +249,19 @@ void call_agent::try_target(call_ref id) {
       c->last_failure = cause::no_circuit_available;
       log_->info("call {}: route {} target {}: no idle channel in trunk group {}", c->mgcp_call, c->route->name,
                  c->target, t.name);
-    } else {
-      // SIP legs are an interface only in this version (docs/callagent.md, "Not yet there").
+    } else if (sip_ == nullptr || c->legs[0].kind == leg_kind::sip) {
+      // No SIP side configured, or a SIP-to-SIP call (not a proxy: docs/sip.md, "Limits").
       counters_.get("route.sip_unavailable").add();
       c->last_failure = cause::no_route_to_destination;
-      log_->warn("call {}: route {} target {}: SIP targets are not available yet", c->mgcp_call, c->route->name,
-                 c->target);
+      log_->warn("call {}: route {} target {}: {}", c->mgcp_call, c->route->name, c->target,
+                 sip_ == nullptr ? "no SIP side configured" : "SIP to SIP calls are not routed");
+    } else if (t.kind == target_kind::sip_peer && peers_down_.contains(t.name)) {
+      counters_.get("route.sip_peer_down").add();
+      c->last_failure = cause::network_out_of_order;
+      log_->info("call {}: route {} target {}: SIP peer {} does not answer OPTIONS", c->mgcp_call, c->route->name,
+                 c->target, t.name);
+    } else {
+      return start_sip_attempt(id, t);
     }
     ++c->target;
     c->retries = 0;
@@ -335,7 +341,7 @@ void call_agent::attempt_failed(call_ref id, cause why, bool same_target) {
   c->last_failure = why;
   if (c->term) {
     const std::size_t leg = *c->term;
-    c->excluded.push_back(c->legs[leg].circuit);
+    if (c->legs[leg].kind == leg_kind::pri) c->excluded.push_back(c->legs[leg].circuit);
     c->term.reset();
     drop_leg(*c, leg, why);
   }
@@ -383,6 +389,8 @@ void call_agent::codec_refused(call_ref id) {
     counters_.get("route.advance").add();
   }
   check_done(id);
+  // A SIP caller's offer is what the gateway answers: nothing to make again on that side.
+  if (c->legs[0].kind == leg_kind::sip) return try_target(id);
   // The originating connection was made for the refused codec: make it again for the new one.
   pri_leg& o = c->legs[0];
   mgcp::command cmd = connection_command(mgcp::verb::dlcx, *c, o);
@@ -460,12 +468,7 @@ void call_agent::on_alerting(link_port& port, q931_call_ref ref) {
   if (c.legs[k->leg].state == before || !is_current(c, k->leg) || k->leg == 0) return;
   if (c.state == call_state::setting_up) c.alerting = wall_();
   if (!call_transition(c, call_event::far_alerting)) return;
-  early_media(c);
-  pri_leg& o = c.legs[0];
-  if (o.state == leg_state::incoming) {
-    if (link_port* p = port_of(o.gateway, o.span)) p->link.alerting(o.ref);
-    leg_event_on(c, 0, leg_event::alerting_sent);
-  }
+  signal_alerting(c);
 }
 
 void call_agent::on_progress(link_port& port, q931_call_ref ref) {
@@ -477,10 +480,7 @@ void call_agent::on_progress(link_port& port, q931_call_ref ref) {
   call& c = *find(k->call);
   leg_event_on(c, k->leg, leg_event::progress);
   if (k->leg == 0 || !is_current(c, k->leg) || c.state == call_state::releasing) return;
-  early_media(c);
-  pri_leg& o = c.legs[0];
-  if (o.state == leg_state::incoming || o.state == leg_state::alerting)
-    if (link_port* p = port_of(o.gateway, o.span)) p->link.progress(o.ref);
+  signal_progress(c);
 }
 
 void call_agent::on_connect(link_port& port, q931_call_ref ref) {
@@ -501,11 +501,16 @@ void call_agent::on_connect(link_port& port, q931_call_ref ref) {
     c.no_answer.reset();
   }
   log_->info("call {}: answered on {}@{}", c.mgcp_call, c.legs[k->leg].endpoint, c.legs[k->leg].gateway);
+  if (c.legs[0].kind == leg_kind::sip) {
+    // The SIP caller starts sending at the 200 OK: cut through first, so its first packets do
+    // not meet a connection that is still sendonly.
+    modify_connection(c, k->leg, mgcp::connection_mode_kind::sendrecv, false,
+                      [this](call& cc) { signal_connect(cc); });
+    return;
+  }
   modify_connection(c, k->leg, mgcp::connection_mode_kind::sendrecv, false);
   modify_connection(c, 0, mgcp::connection_mode_kind::sendrecv, false);
-  pri_leg& o = c.legs[0];
-  if (link_port* p = port_of(o.gateway, o.span)) p->link.connect(o.ref);
-  leg_event_on(c, 0, leg_event::connect_sent);
+  signal_connect(c);
 }
 
 }  // namespace tandem::callagent

@@ -30,6 +30,7 @@ std::string_view to_string(leg_event e) {
     case leg_event::disconnect_received: return "disconnect received";
     case leg_event::release_received: return "release received";
     case leg_event::link_lost: return "link lost";
+    case leg_event::hangup_sent: return "hangup sent";
   }
   return "?";
 }
@@ -83,6 +84,7 @@ std::optional<leg_state> next_state(leg_state from, leg_event event) {
       if (live || from == s::disconnecting) return s::released;
       break;
     case leg_event::link_lost:
+    case leg_event::hangup_sent:
       if (from != s::released) return s::released;
       break;
   }

@@ -1,10 +1,9 @@
 #pragma once
-/// The SIP side of the call agent, as an interface only in this version: what the call agent
-/// will ask of the Sofia-SIP adapter (`sip_side`, outbound) and what the adapter will report
-/// (`sip_handler`, inbound), one callback per protocol event. Nothing implements it yet and the
-/// call agent does not call it: routes with SIP targets are skipped (docs/callagent.md,
-/// "Not yet there"). The SDP carried here is the one MGCP connections give and take, so a SIP
-/// dialog maps onto the gateway connection of the PSTN leg (RFC 3264 offer/answer).
+/// The SIP side of the call agent: what the call agent asks of the SIP adapter (`sip_side`,
+/// outbound; callagent/sip/ implements it with Sofia-SIP) and what the adapter reports
+/// (`sip_handler`, inbound), one callback per protocol event. Plain values only: no Sofia type
+/// crosses this line. The SDP carried here is the one MGCP connections give and take, so a SIP
+/// dialog maps onto the gateway connection of the PSTN leg (RFC 3264 offer/answer; docs/sip.md).
 ///
 /// Threads: the adapter runs Sofia's su_root in its own thread and posts every callback to the
 /// call agent's control-plane thread; the call agent calls sip_side on that thread only.
@@ -34,6 +33,7 @@ struct sip_invite {
   std::string called;   ///< user part of the Request-URI
   std::string calling;  ///< user part of P-Asserted-Identity or From
   std::string offer;    ///< SDP offer (may be empty: offer in the ACK)
+  std::string source;   ///< host of the From URI (for logs and records)
 };
 
 /// Events from the SIP adapter (inbound port).
@@ -50,6 +50,9 @@ class sip_handler {
   virtual void on_failure(sip_dialog_ref dialog, int status, cause why) = 0;
   /// BYE or CANCEL from the far end; the dialog is gone.
   virtual void on_hangup(sip_dialog_ref dialog, cause why) = 0;
+  /// A trunk peer's OPTIONS keep-alive result changed: a peer that is down is skipped by
+  /// routes (route advance), up again when it answers.
+  virtual void on_peer_state(const std::string& peer, bool up) = 0;
 };
 
 /// Requests to the SIP adapter (outbound port).

@@ -14,6 +14,7 @@
 #include "callagent/backhauled_pri_link.hpp"
 #include "callagent/call_agent.hpp"
 #include "callagent/cdr_writer.hpp"
+#include "callagent/sip/sofia_stack.hpp"
 #include "common/asio.hpp"
 #include "common/asio_timer_service.hpp"
 #include "common/counters.hpp"
@@ -182,6 +183,7 @@ class daemon {
     agent_ = std::make_unique<call_agent>(config_, timers_, [] { return std::chrono::system_clock::now(); },
                                           ops_->transport(transport_), ops_->records(), counters_);
     if (!create_links()) return 1;
+    if (config_.sip.enabled && !start_sip()) return 1;
     boost::system::error_code local_ec;
     const auto mgcp_local = mgcp_socket_.local_endpoint(local_ec);
     ops_->attach(*agent_, mgcp_local.address().to_string(), mgcp_local.port());
@@ -223,6 +225,19 @@ class daemon {
     auto local = mgcp_socket_.local_endpoint(ec);
     daemon_log()->info("mgcp: listening on udp {}:{}", local.address().to_string(), local.port());
     std::printf("mgcp port %u\n", static_cast<unsigned>(local.port()));
+    return true;
+  }
+
+  /// The SIP side (docs/sip.md): Sofia in its own thread, its events posted to io_.
+  bool start_sip() {
+    auto stack = sip::sofia_stack::start(config_.sip, [this](std::function<void()> f) { asio::post(io_, std::move(f)); });
+    if (!stack) {
+      daemon_log()->error("sip: {}", stack.error());
+      return false;
+    }
+    sip_ = std::move(*stack);
+    agent_->attach_sip(*sip_);
+    std::printf("sip port %u\n", static_cast<unsigned>(config_.sip.port));
     return true;
   }
 
@@ -348,6 +363,7 @@ class daemon {
   std::vector<std::unique_ptr<backhauled_pri_link>> links_;
   pri_link_map link_map_;
   std::unique_ptr<ops_binding> ops_;  // before the call agent: it holds the agent's taps
+  std::unique_ptr<sip::sofia_stack> sip_;  // outlives the call agent (call_agent::attach_sip)
   std::unique_ptr<call_agent> agent_;
   std::vector<std::weak_ptr<backhaul_connection>> connections_;
   std::array<char, 65536> datagram_{};

@@ -90,7 +90,24 @@ std::string dump_config(const ca_config& c) {
                        r.name, match_of(r.kind, r.match), r.called.strip, r.called.prepend, r.calling.strip,
                        r.calling.prepend, codecs, targets);
   }, ",\n");
-  out += "\n  );\n};\n";
+  out += "\n  );\n";
+  if (c.sip.enabled) {
+    const sip_config& s = c.sip;
+    out += fmt::format("  sip = {{ address = \"{}\"; port = {}; realm = \"{}\"; options_interval_ms = {}; "
+                       "max_expires_s = {};\n    peers = (\n",
+                       s.address, s.port, s.realm, s.options_interval.count(), s.max_expires.count());
+    out += joined(s.peers, [](const sip_peer_config& p) {
+      return fmt::format("      {{ name = \"{}\"; host = \"{}\"; port = {}; transport = \"{}\"; keepalive = {}; }}", p.name,
+                         p.host, p.port, p.transport, p.keepalive ? "true" : "false");
+    }, ",\n");
+    // Passwords are not printed back.
+    out += "\n    );\n    users = (\n";
+    out += joined(s.users, [](const sip_user_config& u) {
+      return fmt::format("      {{ name = \"{}\"; password = \"***\"; }}", u.name);
+    }, ",\n");
+    out += "\n    );\n  };\n";
+  }
+  out += "};\n";
   return out;
 }
 

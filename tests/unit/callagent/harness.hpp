@@ -36,8 +36,16 @@ callagent = {
     { name = "to-b"; prefix = "0201"; strip = 4; codecs = [ "G729", "PCMA" ]; targets = ( { trunk_group = "tg-b"; } ); },
     { name = "to-a"; prefix = "0100"; strip = 4; codecs = [ "PCMA" ]; targets = ( { trunk_group = "tg-a"; } ); },
     { name = "advance"; prefix = "0300"; strip = 4; targets = ( { trunk_group = "tg-b"; }, { trunk_group = "tg-a"; } ); },
-    { name = "sip-only"; prefix = "0400"; targets = ( { sip_peer = "carrier"; } ); }
+    { name = "sip-only"; prefix = "0400"; targets = ( { sip_peer = "carrier"; } ); },
+    { name = "sip-then-b"; prefix = "0500"; codecs = [ "PCMU", "PCMA" ];
+      targets = ( { sip_peer = "carrier"; }, { trunk_group = "tg-b"; } ); },
+    { name = "phone"; prefix = "0600"; strip = 4; codecs = [ "PCMU" ]; targets = ( { user = "alice"; } ); }
   );
+  sip = {
+    address = "127.0.0.1"; port = 5060; realm = "tandem.test";
+    peers = ( { name = "carrier"; host = "127.0.0.1"; port = 5070; keepalive = false; } );
+    users = ( { name = "alice"; password = "wonderland"; } );
+  };
 };
 )";
 
