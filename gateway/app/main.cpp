@@ -19,6 +19,9 @@
 #include "gateway/app/span_supervisor.hpp"
 #include "gateway/app/udp_transport.hpp"
 #include "gateway/backhaul/backhaul_link.hpp"
+#include "gateway/h248/h248_service.hpp"
+#include "gateway/h248/media_event_fanout.hpp"
+#include "gateway/h248/udp_transport.hpp"
 #include "gateway/media/media_clock.hpp"
 #include "tdm/sim/sim_span.hpp"
 
@@ -149,13 +152,42 @@ int main(int argc, char** argv) {
                             cfg.transactions);
   udp.start(service);
 
+  // The H.248 front-end (docs/h248-gateway.md): the same terminations and media plane as
+  // MGCP, on its own port; media events go to both agents.
+  counter_set h248_agent_counters("h248_agent");
+  counter_set h248_transaction_counters("h248");
+  std::unique_ptr<gateway::h248::udp_transport> h248_udp;
+  std::unique_ptr<gateway::h248::h248_service> h248;
+  gateway::h248::media_event_fanout media_events;
+  media_events.add(service.agent());
+  if (cfg.h248.enabled) {
+    auto opened = gateway::h248::udp_transport::open(io, cfg.h248.bind_address, cfg.h248.port);
+    if (!opened) {
+      logger->error("{}", opened.error());
+      return 1;
+    }
+    h248_udp = std::move(*opened);
+    auto tc = cfg.h248.transactions;
+    if (auto mid = gateway::h248::parse_mid(cfg.h248.mid)) tc.self = *mid;
+    else tc.self = {tandem::h248::mid_kind::ipv4, cfg.h248.bind_address == "0.0.0.0" ? "127.0.0.1" : cfg.h248.bind_address,
+                    h248_udp->local_port()};
+    h248 = std::make_unique<gateway::h248::h248_service>(
+        cfg.h248.agent, registry, media_control, timers, h248_agent_counters, h248_transaction_counters,
+        [&u = *h248_udp](const tandem::h248::peer& to, std::string_view d) { u.send(to, d); }, tc);
+    h248_udp->start(*h248);
+    media_events.add(h248->agent());
+  }
+
   // The spans' control side: D-channel frames to and from the backhaul, alarms to the agent.
   std::vector<app::supervised_span> supervised;
   for (std::size_t i = 0; i < spans.size(); ++i)
     supervised.push_back({cfg.agent.spans[i].number, spans[i].get(), span_handlers[i].get(), cfg.span_links[i].alarm_hold});
   counter_set supervisor_counters("spans");
   app::span_supervisor supervisor(
-      std::move(supervised), [&service](unsigned span, bool up) { service.agent().set_span_in_service(span, up); },
+      std::move(supervised), [&service, &h248](unsigned span, bool up) {
+        service.agent().set_span_in_service(span, up);
+        if (h248) h248->agent().set_span_in_service(span, up);
+      },
       supervisor_counters);
   counter_set backhaul_counters("backhaul");
   std::unique_ptr<gateway::backhaul::backhaul_link> backhaul_link;
@@ -180,7 +212,7 @@ int main(int argc, char** argv) {
   // Media events reach the agent every 10 ms (the media tick); D-channel frames and alarms
   // are picked up every 5 ms (Q.921's T200 is 1 s: the delay is immaterial to it).
   std::function<void()> poll = [&] {
-    media_control.poll(service.agent());
+    media_control.poll(media_events);
     timers.schedule_after(std::chrono::milliseconds(10), poll);
   };
   timers.schedule_after(std::chrono::milliseconds(10), poll);
@@ -202,10 +234,17 @@ int main(int argc, char** argv) {
   }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    if (h248) h248->agent().shut_down(false);  // H.248.1 §11.4: ServiceChange Forced on ROOT
+    io.stop();
+  });
   logger->info("tandem-mgw {} listening on {}:{} ({} spans, {} virtual endpoints)", cfg.agent.domain,
                cfg.mgcp_bind_address, udp.local_port(), spans.size(), cfg.agent.rtp_endpoints);
   service.agent().start();
+  if (h248) {
+    logger->info("H.248 on {}:{}", cfg.h248.bind_address, h248_udp->local_port());
+    h248->agent().start();
+  }
   io.run();
   ops.stop();
 
@@ -213,7 +252,7 @@ int main(int argc, char** argv) {
   if (backhaul_link) backhaul_link->stop();
   for (auto& s : spans) s->stop();
   for (const auto* set : {&agent_counters, &transaction_counters, &media_counters, &span_counters,
-                          &supervisor_counters, &backhaul_counters})
+                          &supervisor_counters, &backhaul_counters, &h248_agent_counters, &h248_transaction_counters})
     for (const auto& [name, value] : set->snapshot()) logger->info("counter {} {}", name, value);
   return 0;
 }

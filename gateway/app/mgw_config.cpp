@@ -23,7 +23,7 @@ void load_mgcp(const node& n, mgw_config& c) {
                  "max_audit_endpoints", "transactions"});
   auto& a = c.agent;
   c.mgcp_bind_address = n.get_string("bind", c.mgcp_bind_address);
-  c.mgcp_port = static_cast<std::uint16_t>(n.get_int("port", c.mgcp_port, 1, 65535));
+  c.mgcp_port = static_cast<std::uint16_t>(n.get_int("port", c.mgcp_port, 0, 65535));  // 0: any (tests)
   a.domain = n.get_string("domain", a.domain);
   if (a.domain.empty()) n.error("domain", "must not be empty");
   a.domain_aliases = n.strings("domain_aliases");
@@ -137,7 +137,7 @@ expected<mgw_config, config_errors> load(config::document& doc) {
     if (!root.has("mgw")) root.error("mgw", "missing (the file must hold a group mgw = { ... })");
     return make_unexpected(doc.errors());
   }
-  top->check_known({"mgcp", "rtp", "codecs", "spans", "virtual_endpoints", "backhaul", "log", "metrics", "control"});
+  top->check_known({"mgcp", "rtp", "codecs", "spans", "virtual_endpoints", "backhaul", "log", "metrics", "control", "h248"});
   if (auto m = top->group("mgcp")) load_mgcp(*m, c);
   if (auto r = top->group("rtp")) {
     r->check_known({"bind", "port_min", "port_max"});
@@ -165,6 +165,10 @@ expected<mgw_config, config_errors> load(config::document& doc) {
                                            c.log_level);
   }
   c.ops = tandem::ops::read_ops_config(*top);
+  if (auto h = top->group("h248")) {
+    h248::load_h248(*h, c.h248);
+    h248::share_gateway_settings(c.h248, c.agent);
+  }
   validate(*top, c);
   if (!doc.ok()) return make_unexpected(doc.errors());
   return c;
@@ -251,6 +255,7 @@ std::string dump_config(const mgw_config& c) {
     fmt::format_to(it, "  metrics = {{ address = \"{}\"; port = {}; }};\n", m->address, m->port);
   if (const auto& k = c.ops.control)
     fmt::format_to(it, "  control = {{ socket = \"{}\"; mode = \"{:04o}\"; }};\n", k->path, k->mode);
+  if (c.h248.enabled) out += h248::dump_h248(c.h248);
   fmt::format_to(it, "  virtual_endpoints = {};\n  log = {{ level = \"{}\"; }};\n}};\n", a.rtp_endpoints, c.log_level);
   return out;
 }

@@ -33,6 +33,7 @@
 
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
+#include "gateway/h248/h248_config.hpp"
 #include "gateway/mgcp/agent_config.hpp"
 #include "ops/ops_config.hpp"
 #include "proto/mgcp/transaction/transaction_config.hpp"
@@ -83,6 +84,8 @@ struct mgw_config {
   std::string log_level = "info";
   /// `metrics = { address; port; }` and `control = { socket; mode; }` (docs/operations.md).
   tandem::ops::ops_config ops;
+  /// `h248 = { ... }` (docs/h248-gateway.md): the H.248 front-end; absent, MGCP only.
+  gateway::h248::h248_settings h248;
 };
 
 /// Loads a file; every problem comes back at once, each with its path and line.

@@ -72,7 +72,7 @@ class agent final : public mgcp::media_event_handler {
   /// Registers with the first controller (ServiceChange Restart on ROOT).
   void start();
   /// H.248.1 §11.4: the MG goes out of service: ServiceChange Graceful (with `delay`) or Forced
-  /// on ROOT to the current controller.
+  /// on ROOT to the current controller ("905 Termination taken out of service").
   void shut_down(bool graceful, std::chrono::seconds delay = std::chrono::seconds{0});
 
   /// The reply to a request the agent sent.

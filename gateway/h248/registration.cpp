@@ -196,7 +196,7 @@ void agent::shut_down(bool graceful, std::chrono::seconds delay) {
     send_service_change("ROOT", h::service_change_method::graceful, "\"905 Termination taken out of service\"",
                         static_cast<std::uint32_t>(delay.count()));
   else
-    send_service_change("ROOT", h::service_change_method::forced, "\"908 MG Impending Failure\"");
+    send_service_change("ROOT", h::service_change_method::forced, "\"905 Termination taken out of service\"");
 }
 
 }  // namespace tandem::gateway::h248

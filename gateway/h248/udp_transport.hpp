@@ -1,0 +1,45 @@
+#pragma once
+/// The H.248 UDP socket of tandem-mgw (H.248.1 Annex D.1: one message per datagram):
+/// datagrams in to h248_service::on_datagram, datagrams out from it. The only Asio code of
+/// the H.248 side (udp_transport.cpp).
+///
+/// Threads: the io_context's thread (the control plane).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/expected.hpp"
+#include "proto/h248/transaction/peer.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace tandem::gateway::h248 {
+
+class h248_service;
+
+class udp_transport {
+ public:
+  /// Binds `address:port` (port 0: any free port). Errors: the OS's message.
+  static expected<std::unique_ptr<udp_transport>, std::string> open(boost::asio::io_context& io,
+                                                                    const std::string& address, std::uint16_t port);
+  ~udp_transport();
+  udp_transport(const udp_transport&) = delete;
+  udp_transport& operator=(const udp_transport&) = delete;
+
+  /// Starts receiving into `service` (which must outlive the transport).
+  void start(h248_service& service);
+  /// Sends one datagram; a send error is logged, never thrown.
+  void send(const tandem::h248::peer& to, std::string_view datagram);
+  [[nodiscard]] std::uint16_t local_port() const;
+  void close();
+
+ private:
+  struct impl;
+  explicit udp_transport(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace tandem::gateway::h248
