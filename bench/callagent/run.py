@@ -323,6 +323,7 @@ def main():
         else:
             results["sip"] = None
         results["pstn"] = pstn_rates(lab, driver, table, args.pstn_rates, args.seconds)
+        results["rss_after_kib"] = procstat.rss_kib(lab.ca.pid)
         rc_ca = lab.close()
         lab = None
         if rc_ca != 0:
@@ -363,6 +364,9 @@ def main():
                         f"{mem['per_call_kib']:.1f} KiB ({verdict} the goal of {KIB_GOAL} KiB); "
                         f"{mem['after_kib']:,} KiB after release"
                         + (f"; only {mem['held']} of {mem['asked']} held" if mem["held"] < mem["asked"] else "")))
+    if "rss_after_kib" in results and mem:
+        summary.append(("tandem-ca RSS after the rate steps",
+                        f"{results['rss_after_kib']:,} KiB (idle before the calls: {mem['idle_kib']:,} KiB)"))
     pstn = results.get("pstn")
     if "pstn" in results:
         if pstn is None:
