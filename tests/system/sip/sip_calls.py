@@ -5,8 +5,10 @@
                                backhaul + MGCP \\              / SIP
                                                tandem-ca (libpri user side, Sofia-SIP)
 
-1. PSTN->SIP: 1001 on A calls 05 4711 -> trunk peer `sipp -sn uas -rtp_echo`; A plays a tone and
-   hears it back (it went to sipp as PCMU RTP and came back); A releases (BYE, cause 16).
+1. PSTN->SIP: 1001 on A calls 07 4711; the route's first peer is dead (its OPTIONS keep-alive
+   fails) so it advances to the sipp peer, which requires 100rel (183 with SDP, PRACK, 200,
+   RTP echo); A plays a tone and hears it back (it went to sipp as PCMU RTP and came back); A
+   releases (BYE, cause 16).
 2. SIP->PSTN: sipp INVITEs 022001 (PCMA offer); A's 2001 answers; sipp plays sip-tester's
    g711a.pcap and A finds that audio on the B-channel (reference correlation); sipp sends BYE.
 3. Unknown numbers: an INVITE for 0999 gets 404; a PSTN call to a peer that answers 404 is
@@ -45,7 +47,7 @@ USER, PASSWORD = "alice", "wonderland"
 class CallAgent:
     """tandem-ca with one gateway and the SIP side; prints 'mgcp/backhaul/sip port N'."""
 
-    def __init__(self, binary, workdir, mgcp_port, bh_port, sip_port, gw, peer_port, cdr_path):
+    def __init__(self, binary, workdir, mgcp_port, bh_port, sip_port, gw, peer_port, dead_port, cdr_path):
         self.config = harness.write(os.path.join(workdir, "ca.cfg"), f"""
 callagent = {{
   notified_entity = "ca@127.0.0.1:{mgcp_port}";
@@ -60,12 +62,16 @@ callagent = {{
   );
   routes = (
     {{ name = "to-peer"; prefix = "05"; strip = 2; codecs = [ "PCMU" ]; targets = ( {{ sip_peer = "sipp"; }} ); }},
+    {{ name = "dead-first"; prefix = "07"; strip = 2; codecs = [ "PCMU" ];
+      targets = ( {{ sip_peer = "dead"; }}, {{ sip_peer = "sipp"; }} ); }},
     {{ name = "to-phone"; prefix = "06"; strip = 2; codecs = [ "PCMU" ]; targets = ( {{ user = "{USER}"; }} ); }},
     {{ name = "to-pstn"; prefix = "02"; strip = 2; codecs = [ "PCMA" ]; targets = ( {{ trunk_group = "exchange-a"; }} ); }}
   );
   sip = {{
     address = "127.0.0.1"; port = {sip_port}; realm = "tandem.test";
-    peers = ( {{ name = "sipp"; host = "127.0.0.1"; port = {peer_port}; keepalive = false; }} );
+    options_interval_ms = 2000;
+    peers = ( {{ name = "sipp"; host = "127.0.0.1"; port = {peer_port}; keepalive = false; }},
+              {{ name = "dead"; host = "127.0.0.1"; port = {dead_port}; keepalive = true; }} );
     users = ( {{ name = "{USER}"; password = "{PASSWORD}"; }} );
   }};
 }};
@@ -82,6 +88,10 @@ callagent = {{
         if set(ports) != {"mgcp", "backhaul", "sip"}:
             self.stop()
             raise TestFailure(f"tandem-ca did not start (see {self.log_path})")
+
+    def log_count(self, text):
+        with open(self.log_path, errors="replace") as f:
+            return sum(1 for line in f if text in line)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -146,7 +156,7 @@ class Bed:
         bpf = " or ".join(f"udp port {p}" for p in ports) + f" or tcp port {self.bh_port}"
         self.capture = harness.Capture(os.path.join(self.workdir, "run.pcap"), bpf)
         self.ca = CallAgent(ca_binary, self.workdir, self.mgcp_port, self.bh_port, self.sip_port, self.gw,
-                            self.peer_port, self.cdr_path)
+                            self.peer_port, harness.free_udp_port(), self.cdr_path)
 
     def sipp(self, name, args):
         s = Sipp(self.workdir, name, args)
@@ -276,11 +286,16 @@ def echoed_tone(a, call, hz, attempts=3):
 
 def pstn_to_sip(bed):
     media = free_even_port()
-    uas = bed.sipp("uas", ["-sn", "uas", "-p", str(bed.peer_port), "-mi", "127.0.0.1", "-mp", str(media),
-                           "-rtp_echo"])
+    # The peer requires 100rel (RFC 3262): 183 with SDP, PRACK, then 200.
+    uas = bed.sipp("uas", ["-sf", os.path.join(HERE, "uas_100rel.xml"), "-p", str(bed.peer_port), "-mi", "127.0.0.1",
+                           "-mp", str(media), "-rtp_echo"])
     time.sleep(0.5)
     a = bed.a.client
-    r = a.ok("call", called="054711", calling="1001")
+    # Route 07 tries the peer "dead" first: its OPTIONS keep-alive failed, so the route
+    # advances to sipp at once.
+    ok = pstn_client.poll_until(lambda: bed.ca.log_count("peer dead does not answer OPTIONS") > 0, timeout=10)
+    check(ok, "tandem-ca never marked the dead peer down")
+    r = a.ok("call", called="074711", calling="1001")
     ev = event(a, "connect", r["call"], timeout=15)
     log(f"PSTN->SIP: A call {r['call']} connected to sipp's uas ({ev.get('event')})")
     tone = echoed_tone(a, r["call"], 1004.0)
@@ -433,9 +448,9 @@ def check_capture(bed):
     log(f"tshark: {n_sip} SIP ({', '.join(methods)}; {', '.join(codes)}), {n_sdp} SDP, {n_mgcp} MGCP; "
         f"malformed/error: {len(bad)}")
     check(not bad, f"tshark flags: {bad[:5]}")
-    for m in ("INVITE", "ACK", "BYE", "REGISTER"):
+    for m in ("INVITE", "ACK", "BYE", "REGISTER", "PRACK", "OPTIONS"):
         check(m in methods, f"no {m} in the capture")
-    for c in ("100", "180", "200", "401", "404"):
+    for c in ("100", "180", "183", "200", "401", "404"):
         check(c in codes, f"no {c} response in the capture")
     check(n_sdp >= 6 and n_mgcp >= 20, f"too few SDP ({n_sdp}) or MGCP ({n_mgcp}) messages")
     lapd = os.path.join(bed.workdir, "q931.pcap")
