@@ -24,6 +24,9 @@ packages=(
   # call agent benchmark anchor (bench/callagent): a SIP proxy the benchmark runs itself on
   # 127.0.0.1 with its own configuration; the system service is stopped and disabled below
   kamailio
+  # H.248 interop test (tests/system/h248): Erlang/OTP's megaco stack as an independent MGC,
+  # run by escript; erlang-dev has megaco's record definitions (include files)
+  erlang-base erlang-megaco erlang-dev
 )
 
 missing=()
