@@ -186,7 +186,7 @@ class daemon {
     if (config_.sip.enabled && !start_sip()) return 1;
     boost::system::error_code local_ec;
     const auto mgcp_local = mgcp_socket_.local_endpoint(local_ec);
-    ops_->attach(*agent_, mgcp_local.address().to_string(), mgcp_local.port());
+    ops_->attach(*agent_, mgcp_local.address().to_string(), mgcp_local.port(), &timers_);
     if (auto started = ops_->start(); !started) {
       daemon_log()->error("operations: {}", started.error());
       return 1;

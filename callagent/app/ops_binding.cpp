@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -12,7 +14,8 @@
 #include "ops/daemon_ops.hpp"
 #include "ops/metrics/emodel.hpp"
 #include "ops/metrics/mgcp_tap.hpp"
-#include "ops/trace/pcapng.hpp"
+#include "ops/trace/call_sorter.hpp"
+#include "ops/trace/trace_file.hpp"
 #include "proto/backhaul/codec.hpp"
 
 namespace tandem::callagent::app {
@@ -91,6 +94,9 @@ class record_metrics final : public cdr_sink {
   }
   ~record_metrics() override { registry_.forget(counters_); }
 
+  /// Runs for each record before it is passed on (per-call traces).
+  std::function<void(const cdr_record&)> on_record;
+
   void write(const cdr_record& r) override {
     counters_.get("records").add();
     counters_.get(fmt::format("cause.{}", r.cause)).add();
@@ -119,6 +125,7 @@ class record_metrics final : public cdr_sink {
       worst = worst ? std::min(*worst, mos) : mos;
     }
     if (worst) mos_->observe(*worst);
+    if (on_record) on_record(r);
     if (next_ != nullptr) next_->write(r);
   }
 
@@ -133,57 +140,30 @@ class record_metrics final : public cdr_sink {
   ops::metrics::histogram* mos_ = nullptr;
 };
 
-/// A trace being written (docs/traces.md): MGCP as IPv4/UDP on interface 0, Q.931 in LAPD
-/// frames on interface 1.
-class trace_file {
- public:
-  static expected<std::unique_ptr<trace_file>, std::string> open(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "wbx");  // never overwrites
-    if (f == nullptr) return make_unexpected(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
-    return std::unique_ptr<trace_file>(new trace_file(path, f));
-  }
-  ~trace_file() { std::fclose(file_); }
-  trace_file(const trace_file&) = delete;
-  trace_file& operator=(const trace_file&) = delete;
-
-  void mgcp(const std::string& src, std::uint16_t sport, const std::string& dst, std::uint16_t dport,
-            std::string_view datagram) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(datagram.data());
-    write(0, ops::trace::udp_ipv4(src, sport, dst, dport, std::span<const std::uint8_t>(p, datagram.size())));
-  }
-  void lapd(std::span<const std::uint8_t> frame) { write(1, std::vector<std::uint8_t>(frame.begin(), frame.end())); }
-
-  [[nodiscard]] const std::string& path() const { return path_; }
-  [[nodiscard]] std::uint64_t packets() const { return packets_; }
-
- private:
-  trace_file(std::string path, std::FILE* f)
-      : path_(std::move(path)), file_(f), writer_({ops::trace::link_type::ipv4, ops::trace::link_type::lapd}, "tandem-ca") {
-    flush();
-  }
-  void write(std::size_t interface, const std::vector<std::uint8_t>& data) {
-    writer_.packet(interface, std::chrono::system_clock::now(), data);
-    ++packets_;
-    flush();
-  }
-  void flush() {
-    const auto bytes = writer_.take();
-    std::fwrite(bytes.data(), 1, bytes.size(), file_);
-    std::fflush(file_);  // a trace is readable while it is written
-  }
-
-  std::string path_;
-  std::FILE* file_;
-  ops::trace::pcapng_writer writer_;
-  std::uint64_t packets_ = 0;
-};
-
-/// Where the MGCP datagrams and backhaul frames go besides their sockets.
+/// Where the MGCP datagrams and backhaul frames go besides their sockets: the MGCP tap, the
+/// running trace of everything, and the sorter of per-call traces (docs/traces.md).
 struct packet_taps {
+  using clock = std::chrono::system_clock;
   ops::metrics::mgcp_tap* tap = nullptr;
-  std::unique_ptr<trace_file> trace;
+  std::unique_ptr<ops::trace::trace_file> trace;
+  std::optional<std::string> per_call_dir;  ///< set: a pcapng per call is written there
+  ops::trace::call_sorter sorter;
+  std::uint64_t since_expiry = 0;
   std::string local_address = "0.0.0.0";
   std::uint16_t local_port = 2727;
+
+  void mgcp(bool from_self, const std::string& src, std::uint16_t sport, const std::string& dst, std::uint16_t dport,
+            std::string_view datagram) {
+    const auto now = clock::now();
+    if (trace)
+      trace->write({ops::trace::traced_packet::kind::mgcp, now, {datagram.begin(), datagram.end()}, src, dst, sport, dport});
+    if (per_call_dir) sorter.mgcp(from_self, src, sport, dst, dport, datagram, now);
+  }
+  void lapd(const std::string& link, unsigned span, bool from_network, std::span<const std::uint8_t> frame) {
+    const auto now = clock::now();
+    if (trace) trace->write({ops::trace::traced_packet::kind::lapd, now, {frame.begin(), frame.end()}, {}, {}, 0, 0});
+    if (per_call_dir) sorter.lapd(link, span, from_network, frame, now);
+  }
 };
 
 /// Every datagram sent shown to the tap (and the trace) first.
@@ -192,7 +172,7 @@ class tapped_transport final : public mgcp_transport {
   tapped_transport(packet_taps& taps, mgcp_transport& inner) : taps_(taps), inner_(inner) {}
   void send(const mgcp::peer& to, std::string_view datagram) override {
     taps_.tap->on_sent(peer_key(to), datagram, std::chrono::steady_clock::now());
-    if (taps_.trace) taps_.trace->mgcp(taps_.local_address, taps_.local_port, to.address, to.port, datagram);
+    taps_.mgcp(true, taps_.local_address, taps_.local_port, to.address, to.port, datagram);
     inner_.send(to, datagram);
   }
 
@@ -209,7 +189,14 @@ struct ops_binding::impl {
         records(ops.metrics(), next),
         tap(ops.metrics()) {
     taps.tap = &tap;
+    records.on_record = [this](const cdr_record& r) { on_record(r); };
   }
+
+  /// A call's record: its trace is written a little later, once the last frames of its
+  /// clearing (RELEASE COMPLETE after the RELEASE that ended it) have passed.
+  void on_record(const cdr_record& r);
+  void write_call_trace(const std::string& dir, const cdr_record& r,
+                        const std::vector<ops::trace::traced_circuit>& circuits);
 
   void register_gauges();
   void register_commands();
@@ -231,8 +218,13 @@ struct ops_binding::impl {
   packet_taps taps;
   /// Each backhaul connection's two byte streams cut into frames.
   std::map<const void*, std::pair<backhaul::frame_reader, backhaul::frame_reader>> backhaul_streams;
+  /// Each backhaul connection's gateway name (from its hello).
+  std::map<const void*, std::string> backhaul_links;
   std::unique_ptr<tapped_transport> transport;
   call_agent* agent = nullptr;
+  timer_service* timers = nullptr;
+  std::size_t traces_pending = 0;  ///< per-call traces waiting for their delay
+  static constexpr std::chrono::seconds trace_delay{2};
 };
 
 ops_binding::ops_binding(boost::asio::io_context& io, ops::ops_config config, std::string config_path,
@@ -251,7 +243,7 @@ mgcp_transport& ops_binding::transport(mgcp_transport& inner) {
 void ops_binding::on_mgcp_received(const mgcp::peer& from, std::string_view datagram) {
   impl_->tap.on_received(peer_key(from), datagram, std::chrono::steady_clock::now());
   auto& t = impl_->taps;
-  if (t.trace) t.trace->mgcp(from.address, from.port, t.local_address, t.local_port, datagram);
+  t.mgcp(false, from.address, from.port, t.local_address, t.local_port, datagram);
 }
 
 void ops_binding::on_backhaul_bytes(const void* connection, bool from_gateway, std::span<const std::uint8_t> bytes) {
@@ -262,15 +254,29 @@ void ops_binding::on_backhaul_bytes(const void* connection, bool from_gateway, s
   while (true) {
     auto m = reader.next();
     if (!m || !*m) return;  // more bytes needed, or a broken stream (the session closes it)
-    if (const auto* f = std::get_if<backhaul::dchannel_frame>(&**m); f != nullptr && impl_->taps.trace)
-      impl_->taps.trace->lapd(f->payload);
+    if (const auto* h = std::get_if<backhaul::hello>(&**m); h != nullptr && from_gateway) {
+      // docs/backhaul.md: the hello names the gateway by its domain; circuits use its name.
+      impl_->backhaul_links[connection] = h->name;
+      if (impl_->agent != nullptr)
+        for (const auto& g : impl_->agent->config().gateways)
+          if (g.domain == h->name) impl_->backhaul_links[connection] = g.name;
+    }
+    if (const auto* f = std::get_if<backhaul::dchannel_frame>(&**m); f != nullptr) {
+      // The gateways' spans face the network side; the call agent is the user side.
+      impl_->taps.lapd(impl_->backhaul_links[connection], f->span, from_gateway, f->payload);
+    }
   }
 }
 
-void ops_binding::on_backhaul_closed(const void* connection) { impl_->backhaul_streams.erase(connection); }
+void ops_binding::on_backhaul_closed(const void* connection) {
+  impl_->backhaul_streams.erase(connection);
+  impl_->backhaul_links.erase(connection);
+}
 
-void ops_binding::attach(call_agent& agent, const std::string& mgcp_address, std::uint16_t mgcp_port) {
+void ops_binding::attach(call_agent& agent, const std::string& mgcp_address, std::uint16_t mgcp_port,
+                         timer_service* timers) {
   impl_->agent = &agent;
+  impl_->timers = timers;
   impl_->taps.local_address = mgcp_address;
   impl_->taps.local_port = mgcp_port;
   // The call agent's own counters ("ca.*") and its MGCP engine's ("mgcp.*").
@@ -293,6 +299,42 @@ expected<void, std::string> ops_binding::start() {
 }
 
 void ops_binding::stop() { impl_->ops.stop(); }
+
+void ops_binding::impl::on_record(const cdr_record& r) {
+  if (!taps.per_call_dir || agent == nullptr) return;
+  // The call is still in the table while its record is written: its legs name the circuits.
+  std::vector<ops::trace::traced_circuit> circuits;
+  for (const auto& [id, c] : agent->calls())
+    if (c.mgcp_call.value() == r.call_id)
+      for (const auto& l : c.legs) circuits.push_back({l.gateway, l.span, l.channel});
+  if (timers == nullptr) return write_call_trace(*taps.per_call_dir, r, circuits);
+  ++traces_pending;
+  timers->schedule_after(trace_delay, [this, dir = *taps.per_call_dir, r, circuits] {
+    --traces_pending;
+    write_call_trace(dir, r, circuits);
+    // After `trace stop`, what is left belongs to calls that will get no file.
+    if (!taps.per_call_dir && traces_pending == 0) taps.sorter.expire(packet_taps::clock::time_point::max(), {});
+  });
+}
+
+void ops_binding::impl::write_call_trace(const std::string& dir, const cdr_record& r,
+                                         const std::vector<ops::trace::traced_circuit>& circuits) {
+  const auto packets = taps.sorter.claim(r.call_id, circuits, r.seizure, r.release);
+  std::set<std::string, std::less<>> live;
+  for (const auto& [id, c] : agent->calls())
+    if (c.mgcp_call.value() != r.call_id) live.insert(c.mgcp_call.value());
+  taps.sorter.expire(packet_taps::clock::now(), live);
+  const auto path = fmt::format("{}/call-{}-{}.pcapng", dir, r.record, r.call_id);
+  auto file = ops::trace::trace_file::create(path, "tandem-ca");
+  if (!file) {
+    ca_counters.get("trace.write_failed").add();
+    log::get("ca")->warn("call {} ({}): trace not written: {}", r.record, r.call_id, file.error());
+    return;
+  }
+  for (const auto& p : packets) (*file)->write(p);
+  ca_counters.get("trace.calls_written").add();
+  log::get("ca")->info("call {} ({}): trace {} ({} packets)", r.record, r.call_id, path, packets.size());
+}
 
 void ops_binding::impl::register_gauges() {
   auto& m = ops.metrics();
@@ -540,27 +582,56 @@ void ops_binding::impl::register_commands() {
               });
 
   (void)r.add({"trace start", {{"file", arg_type::string, true, "absolute path of a new pcapng file"}},
-               "write every MGCP datagram and Q.931 frame to a pcapng file (docs/traces.md)"},
+               "write every MGCP datagram and Q.931 frame to one pcapng file (docs/traces.md)"},
               [this](const json& args) -> command_result {
                 const auto& file = args["file"].get_ref<const std::string&>();
                 if (taps.trace) return fail(error_code::conflict, "a trace is running: " + taps.trace->path());
                 if (file.empty() || file.front() != '/') return fail(error_code::bad_arguments, "the file must be an absolute path");
-                auto t = trace_file::open(file);
+                auto t = ops::trace::trace_file::create(file, "tandem-ca");
                 if (!t) return fail(error_code::unavailable, t.error());
                 taps.trace = std::move(*t);
                 log::get("ca")->info("trace started: {}", file);
                 return json{{"trace", file}};
               });
-  (void)r.add({"trace stop", {}, "close the running trace"}, [this](const json&) -> command_result {
-    if (!taps.trace) return fail(error_code::conflict, "no trace is running");
-    json out{{"trace", taps.trace->path()}, {"packets", taps.trace->packets()}};
-    log::get("ca")->info("trace stopped: {} ({} packets)", taps.trace->path(), taps.trace->packets());
-    taps.trace.reset();
+  (void)r.add({"trace calls", {{"folder", arg_type::string, true, "absolute path of an existing folder"}},
+               "write one pcapng per call into a folder, named after the call (docs/traces.md)"},
+              [this](const json& args) -> command_result {
+                const auto& dir = args["folder"].get_ref<const std::string&>();
+                if (taps.per_call_dir) return fail(error_code::conflict, "per-call traces already go to " + *taps.per_call_dir);
+                if (dir.empty() || dir.front() != '/') return fail(error_code::bad_arguments, "the folder must be an absolute path");
+                if (std::FILE* probe = std::fopen((dir + "/.").c_str(), "r"); probe == nullptr)
+                  return fail(error_code::unavailable, fmt::format("cannot use {}: {}", dir, std::strerror(errno)));
+                else
+                  std::fclose(probe);
+                taps.per_call_dir = dir;
+                log::get("ca")->info("per-call traces: {}", dir);
+                return json{{"calls", dir}};
+              });
+  (void)r.add({"trace stop", {}, "stop the trace and the per-call traces"}, [this](const json&) -> command_result {
+    if (!taps.trace && !taps.per_call_dir) return fail(error_code::conflict, "no trace is running");
+    json out = json::object();
+    if (taps.trace) {
+      out["trace"] = taps.trace->path();
+      out["packets"] = taps.trace->packets();
+      log::get("ca")->info("trace stopped: {} ({} packets)", taps.trace->path(), taps.trace->packets());
+      taps.trace.reset();
+    }
+    if (taps.per_call_dir) {
+      // Calls already ended still get their file (within trace_delay); calls in progress
+      // get none, and what the sorter holds for them is dropped.
+      out["calls"] = *taps.per_call_dir;
+      taps.per_call_dir.reset();
+      if (traces_pending == 0) taps.sorter.expire(packet_taps::clock::time_point::max(), {});
+    }
     return out;
   });
-  (void)r.add({"show trace", {}, "the running trace, if any"}, [this](const json&) -> command_result {
-    if (!taps.trace) return json{{"trace", nullptr}};
-    return json{{"trace", taps.trace->path()}, {"packets", taps.trace->packets()}};
+  (void)r.add({"show trace", {}, "the running traces, if any"}, [this](const json&) -> command_result {
+    json out{{"trace", taps.trace ? json(taps.trace->path()) : json(nullptr)},
+             {"packets", taps.trace ? json(taps.trace->packets()) : json(nullptr)},
+             {"calls", taps.per_call_dir ? json(*taps.per_call_dir) : json(nullptr)},
+             {"held", taps.sorter.held()},
+             {"dropped", taps.sorter.dropped()}};
+    return out;
   });
 
   (void)r.add({"reload routes", {{"file", arg_type::string, false, "configuration file (default: the one started with)"}},

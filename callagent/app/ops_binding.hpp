@@ -22,6 +22,7 @@
 #include "callagent/call_agent.hpp"
 #include "callagent/cdr_writer.hpp"
 #include "callagent/mgcp_stack.hpp"
+#include "common/clock.hpp"
 #include "common/counters.hpp"
 #include "common/expected.hpp"
 #include "ops/ops_config.hpp"
@@ -50,8 +51,10 @@ class ops_binding {
   void on_mgcp_received(const mgcp::peer& from, std::string_view datagram);
 
   /// Registers the commands and the gauges that read `agent` (which must outlive this).
-  /// `mgcp_address`/`mgcp_port`: the MGCP socket's local end, for the traces' IP headers.
-  void attach(call_agent& agent, const std::string& mgcp_address = "0.0.0.0", std::uint16_t mgcp_port = 2727);
+  /// `mgcp_address`/`mgcp_port`: the MGCP socket's local end, for the traces' IP headers;
+  /// `timers` delays each per-call trace until its call's last frames have passed (null: none).
+  void attach(call_agent& agent, const std::string& mgcp_address = "0.0.0.0", std::uint16_t mgcp_port = 2727,
+              timer_service* timers = nullptr);
   /// Bytes of a backhaul connection (`from_gateway`: received; else sent), for call traces
   /// (docs/traces.md); `connection` identifies the stream until on_backhaul_closed().
   void on_backhaul_bytes(const void* connection, bool from_gateway, std::span<const std::uint8_t> bytes);

@@ -245,6 +245,32 @@ def show_commands(bed):
     ca.json("log", "level", "q931", "info")
 
 
+def check_call_traces(bed, folder, decode):
+    """One pcapng per call record, holding that call's MGCP (and no other call's) and its Q.931:
+    a SETUP and a RELEASE COMPLETE per side it reached."""
+    rows = bed.cdr_rows()
+    # Each trace is written 2 s after its record (the clearing's last frames).
+    pstn_client.poll_until(lambda: len(os.listdir(folder)) >= len(rows) or None, timeout=10)
+    files = sorted(os.listdir(folder))
+    check(len(files) == len(rows), f"{len(files)} call traces for {len(rows)} records: {files}")
+    for r in rows:
+        name = f"call-{r['record']}-{r['call_id']}.pcapng"
+        path = os.path.join(folder, name)
+        check(os.path.exists(path), f"no trace {name} for record {r['record']}")
+        # One tshark pass per file: MGCP call id and verb, Q.931 message type, malformed flag.
+        rows_ = harness.tshark_fields(path, decode, "mgcp || q931 || _ws.malformed || _ws.expert.severity >= error",
+                                      ["mgcp.param.callid", "mgcp.req.verb", "q931.message_type", "_ws.malformed"])
+        ids = {f[0] for f in rows_ if f[0]}
+        setups = sum(1 for f in rows_ if f[2] == "0x05")
+        completes = sum(1 for f in rows_ if f[2] == "0x5a")
+        crcx = sum(1 for f in rows_ if f[1] == "CRCX")
+        bad = sum(1 for f in rows_ if len(f) > 3 and f[3])
+        sides = 2 if r["cause"] == "16" else 1  # refused calls never reached B
+        check(ids == {r["call_id"]} and setups == sides and completes == sides and crcx >= 1 and bad == 0,
+              f"{name}: MGCP call ids {ids}, {setups} SETUP, {completes} RELEASE COMPLETE, {crcx} CRCX, {bad} malformed")
+    log(f"{len(files)} call traces, each with its own MGCP and a SETUP and RELEASE COMPLETE per side")
+
+
 def main():
     if len(sys.argv) != 5:
         print(__doc__)
@@ -260,6 +286,10 @@ def main():
         trace = os.path.join(bed.workdir, "all.pcapng")
         check(ca.json("trace", "start", trace)["trace"] == trace, "trace start")
         ca.run("trace", "start", trace + "2", want=1)  # one at a time: conflict
+        per_call = os.path.join(bed.workdir, "calls")
+        os.mkdir(per_call)
+        check(ca.json("trace", "calls", per_call)["calls"] == per_call, "trace calls")
+        ca.run("trace", "calls", os.path.join(bed.workdir, "missing"), want=1)
 
         # A call up: what the daemons show.
         a_call, b_call = ca_test.answered_call(bed)
@@ -352,10 +382,13 @@ def main():
         wait_no_calls(bed)
 
         # The trace: every MGCP message and Q.931 message of these calls, decoded by tshark.
+        decode = [f"udp.port=={g.port},mgcp" for g in (bed.gw1, bed.gw2)]
+        rows = pstn_client.poll_until(lambda: (lambda r: r if len(r) >= len(calls) else None)(bed.cdr_rows()), 10)
+        check(rows, f"{len(bed.cdr_rows())} CDR rows for {len(calls)} calls")
         stopped = ca.json("trace", "stop")
         check(stopped["packets"] > 0 and ca.json("show", "trace")["trace"] is None, f"trace stop {stopped}")
         ca.run("trace", "stop", want=1)
-        decode = [f"udp.port=={g.port},mgcp" for g in (bed.gw1, bed.gw2)]
+        check_call_traces(bed, per_call, decode)
         n_mgcp = harness.tshark_count(trace, decode, "mgcp")
         n_crcx = harness.tshark_count(trace, decode, 'mgcp.req.verb == "CRCX"')
         n_setup = harness.tshark_count(trace, [], "q931.message_type == 0x05")
