@@ -177,7 +177,9 @@ public:
     std::array<int, 2> descriptors() const noexcept override {
         return {rtp_session_get_rtp_socket(session_), rtp_session_get_rtcp_socket(session_)};
     }
-    bool has_pending() const noexcept override { return !qempty(&session_->rtp.rq); }
+    bool has_pending() const noexcept override {
+        return !qempty(&session_->rtp.rq) || !qempty(&session_->rtp.tev_rq);
+    }
     std::uint64_t activity() const noexcept override {
         const rtp_stats_t* s = rtp_session_get_stats(session_);
         return s->packet_sent + s->packet_recv + s->sent_rtcp_packets + s->recv_rtcp_packets +
