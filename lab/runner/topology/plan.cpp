@@ -115,7 +115,7 @@ std::string gateway_config_text(const lab_config& lab, const gateway_node& gw, c
       "  rtp = {{ bind = \"127.0.0.1\"; port_min = {}; port_max = {}; }};\n"
       "  codecs = {{ enabled = {}; dtmf_relay = {}; echo_cancellation = {}; }};\n"
       "  spans = (\n{}\n  );\n"
-      "  backhaul = {{ address = \"127.0.0.1\"; port = {}; keepalive_ms = 1000; backoff_max_ms = 1000; }};\n"
+      "  backhaul = {{ address = \"127.0.0.1\"; port = {}; keepalive_ms = 2000; backoff_max_ms = 1000; }};\n"
       "  log = {{ level = \"{}\"; }};\n"
       "}};\n",
       lab.file.empty() ? std::string("(text)") : lab.file, gw.name, p.mgcp, quoted(gw.name), ports.ca_mgcp,
