@@ -47,6 +47,7 @@ struct dialog {
   nua_handle_t* nh = nullptr;
   bool incoming = false;
   dialog_state state = dialog_state::calling;
+  std::string local_sdp;  ///< the last SDP we sent (offer or answer), for re-INVITEs
 };
 
 struct peer_probe {
@@ -289,7 +290,7 @@ struct sofia_stack::impl {
       return;
     }
     nua_handle_t* nh = nua_handle(nua, nullptr, SIPTAG_TO_STR(to_header.c_str()), TAG_END());
-    dialogs[ref] = dialog{nh, false, dialog_state::calling};
+    dialogs[ref] = dialog{nh, false, dialog_state::calling, offer};
     by_handle[nh] = ref;
     log->info("INVITE {} ({} -> {})", uri, calling, called);
     nua_invite(nh, NUTAG_URL(uri.c_str()), SIPTAG_FROM_STR(our_uri(calling).c_str()),
@@ -301,6 +302,7 @@ struct sofia_stack::impl {
     if (d == nullptr || !d->incoming || (d->state != dialog_state::received && d->state != dialog_state::early)) return;
     d->state = dialog_state::early;
     if (sdp && !sdp->empty()) {
+      d->local_sdp = *sdp;
       nua_respond(d->nh, status, sip_status_phrase(status), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                   SIPTAG_PAYLOAD_STR(wire_sdp(*sdp).c_str()), TAG_END());
     } else {
@@ -312,6 +314,7 @@ struct sofia_stack::impl {
     dialog* d = find(ref);
     if (d == nullptr || !d->incoming || (d->state != dialog_state::received && d->state != dialog_state::early)) return;
     d->state = dialog_state::answered;
+    d->local_sdp = sdp;
     nua_respond(d->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                 SIPTAG_PAYLOAD_STR(wire_sdp(sdp).c_str()), TAG_END());
   }
@@ -373,8 +376,19 @@ struct sofia_stack::impl {
   }
 
   void incoming_invite(nua_handle_t* nh, sip_t const* sip) {
+    if (dialog* d = find(ref_of(nh)); d != nullptr) {
+      // A re-INVITE in a dialog we have (session refresh, hold): the media stays as it is, so
+      // the answer is the SDP we last sent (RFC 3264 §8: an unchanged description).
+      if (d->local_sdp.empty() || d->state == dialog_state::ending) {
+        nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+      } else {
+        nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                    SIPTAG_PAYLOAD_STR(wire_sdp(d->local_sdp).c_str()), TAG_END());
+      }
+      return;
+    }
     const std::uint64_t ref = next_ref++;
-    dialogs[ref] = dialog{nh, true, dialog_state::received};
+    dialogs[ref] = dialog{nh, true, dialog_state::received, {}};
     by_handle[nh] = ref;
     sip_invite in;
     in.dialog = sip_dialog_ref{ref};
