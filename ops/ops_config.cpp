@@ -1,6 +1,10 @@
 #include "ops/ops_config.hpp"
 
 #include <charconv>
+#include <utility>
+#include <vector>
+
+#include "common/log.hpp"
 
 namespace tandem::ops {
 namespace {
@@ -46,6 +50,32 @@ ops_config read_ops_config(const config::node& root, std::string_view control_gr
   if (auto m = root.group("metrics")) out.metrics = read_metrics(*m);
   if (auto c = root.group(control_group)) out.control = read_control(*c);
   return out;
+}
+
+expected<void, std::string> apply_log_levels(std::string_view spec) {
+  std::vector<std::pair<std::string, spdlog::level::level_enum>> levels;  // "" is the default
+  if (spec.empty()) return make_unexpected(std::string("empty log level"));
+  while (true) {
+    const auto comma = spec.find(',');
+    const auto item = spec.substr(0, comma);
+    const auto eq = item.find('=');
+    const auto subsystem = eq == std::string_view::npos ? std::string_view{} : item.substr(0, eq);
+    const auto text = eq == std::string_view::npos ? item : item.substr(eq + 1);
+    spdlog::level::level_enum level{};
+    if (eq != std::string_view::npos && subsystem.empty())
+      return make_unexpected("\"" + std::string(item) + "\": a subsystem name goes before '='");
+    if (!log::parse_level(text, level))
+      return make_unexpected("\"" + std::string(item) +
+                             "\": unknown level (trace, debug, info, warn, error, critical, off)");
+    levels.emplace_back(std::string(subsystem), level);
+    if (comma == std::string_view::npos) break;
+    spec.remove_prefix(comma + 1);
+  }
+  for (const auto& [subsystem, level] : levels) {
+    if (subsystem.empty()) log::set_default_level(level);
+    else log::set_level(subsystem, level);
+  }
+  return {};
 }
 
 expected<void, std::string> apply_ops_option(ops_config& config, std::string_view option, std::string_view value) {

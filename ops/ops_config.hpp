@@ -37,4 +37,9 @@ struct ops_config {
 [[nodiscard]] expected<void, std::string> apply_ops_option(ops_config& config, std::string_view option,
                                                            std::string_view value);
 
+/// Log levels from a command line (docs/logging.md): a default level, levels per subsystem, or
+/// both, separated by commas: "info", "q931=debug", "warn,mgcp=debug,media=error". Nothing is
+/// applied unless every item is valid; the error names the bad one.
+[[nodiscard]] expected<void, std::string> apply_log_levels(std::string_view spec);
+
 }  // namespace tandem::ops

@@ -17,7 +17,8 @@ void usage() {
                "  -c, --config FILE   configuration (default /etc/tandem/ca.cfg)\n"
                "  --dump-config       print the effective configuration and exit\n"
                "  --metrics ADDR:PORT serve /metrics there (port 0: any, printed as \"metrics port N\")\n"
-               "  --control PATH      control socket for tandem-ctl (docs/ctl.md)\n");
+               "  --control PATH      control socket for tandem-ctl (docs/ctl.md)\n"
+               "  --log-level SPEC    info (default), or e.g. warn,q931=debug (docs/logging.md)\n");
 }
 
 }  // namespace
@@ -33,6 +34,11 @@ int main(int argc, char** argv) {
     } else if ((arg == "--metrics" || arg == "--control") && i + 1 < argc) {
       if (auto applied = tandem::ops::apply_ops_option(ops, arg, argv[++i]); !applied) {
         std::fprintf(stderr, "tandem-ca: %s\n", applied.error().c_str());
+        return 2;
+      }
+    } else if (arg == "--log-level" && i + 1 < argc) {
+      if (auto applied = tandem::ops::apply_log_levels(argv[++i]); !applied) {
+        std::fprintf(stderr, "tandem-ca: --log-level %s\n", applied.error().c_str());
         return 2;
       }
     } else if (arg == "--dump-config") {

@@ -12,14 +12,15 @@
 #include "lab/pstn/exchange.hpp"
 #include "lab/pstn/ops/ops_binding.hpp"
 #include "lab/pstn/pstn_config.hpp"
+#include "ops/ops_config.hpp"
 
 namespace {
 
 constexpr const char* usage =
-    "usage: tandem-pstn -c FILE [--port-file PATH] [--log-level LEVEL] [--check]\n"
+    "usage: tandem-pstn -c FILE [--port-file PATH] [--log-level SPEC] [--check]\n"
     "  -c, --config FILE   libconfig file (etc/pstn/*.cfg; docs/configuration.md)\n"
     "  --port-file PATH    write the control port there once listening\n"
-    "  --log-level LEVEL   trace, debug, info (default), warn, error, off\n"
+    "  --log-level SPEC    info (default), or levels per subsystem: warn,q931=debug\n"
     "  --check             load and validate the configuration, then exit\n";
 
 struct options {
@@ -61,12 +62,10 @@ int main(int argc, char** argv) {
     std::fputs(usage, stderr);
     return 2;
   }
-  spdlog::level::level_enum level{};
-  if (!log::parse_level(opt.log_level, level)) {
-    std::fprintf(stderr, "tandem-pstn: unknown log level \"%s\"\n", opt.log_level.c_str());
+  if (auto applied = tandem::ops::apply_log_levels(opt.log_level); !applied) {
+    std::fprintf(stderr, "tandem-pstn: --log-level %s\n", applied.error().c_str());
     return 2;
   }
-  log::set_default_level(level);
 
   auto config = lab::pstn::load_pstn_config(opt.config);
   if (!config) {

@@ -92,10 +92,12 @@ class OpsCallAgent(ca_test.CallAgent):
 
     def __init__(self, binary, workdir, *args):
         self.ctl = os.path.join(workdir, "ca.ctl")
+        self.binary = binary
         real_popen = subprocess.Popen
 
         def popen(argv, **kw):
-            return real_popen(argv + ["--metrics", "127.0.0.1:0", "--control", self.ctl], **kw)
+            return real_popen(argv + ["--metrics", "127.0.0.1:0", "--control", self.ctl, "--log-level", "info,ctl=info"],
+                              **kw)
         subprocess.Popen = popen
         try:
             super().__init__(binary, workdir, *args)
@@ -238,6 +240,9 @@ def show_commands(bed):
                             (xa, ("show", "call", 999), "no call 999")):
         p = ctl.run(*args, want=3)
         check(what in p.stderr, f"{args}: stderr {p.stderr!r}, expected {what!r}")
+    bad = subprocess.run([bed.ca.binary, "--config", bed.ca.config, "--log-level", "info,q931=loud"], capture_output=True,
+                         text=True, timeout=10)
+    check(bad.returncode == 2 and "q931=loud" in bad.stderr, f"tandem-ca --log-level q931=loud: {bad.returncode} {bad.stderr!r}")
     ca.run("show", "nothing", want=2)
     ca.run("log", "level", "q931", "loud", want=2)
     check(ca.json("log", "level", "q931", "debug")["level"] == "debug", "log level q931 debug")

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "common/log.hpp"
 #include "ops/ops_config.hpp"
 
 namespace cfg = tandem::config;
@@ -77,4 +78,25 @@ TEST(ops_config, when_command_line_values_are_wrong_then_the_error_says_why) {
   EXPECT_FALSE(tandem::ops::apply_ops_option(c, "--bogus", "x"));
   EXPECT_FALSE(c.metrics);
   EXPECT_FALSE(c.control);
+}
+
+TEST(ops_config, when_log_levels_are_given_per_subsystem_then_each_gets_its_level) {
+  ASSERT_TRUE(tandem::ops::apply_log_levels("warn,ops_cfg_test_a=debug,ops_cfg_test_b=off"));
+  EXPECT_EQ(tandem::log::get("ops_cfg_test_a")->level(), spdlog::level::debug);
+  EXPECT_EQ(tandem::log::get("ops_cfg_test_b")->level(), spdlog::level::off);
+  EXPECT_EQ(tandem::log::get("ops_cfg_test_c")->level(), spdlog::level::warn);  // the default
+  ASSERT_TRUE(tandem::ops::apply_log_levels("info"));
+  EXPECT_EQ(tandem::log::get("ops_cfg_test_c")->level(), spdlog::level::info);
+}
+
+TEST(ops_config, when_one_log_level_is_wrong_then_none_is_applied_and_the_error_names_it) {
+  ASSERT_TRUE(tandem::ops::apply_log_levels("ops_cfg_test_d=error"));
+  for (const char* bad : {"", "loud", "ops_cfg_test_d=debug,q931=loud", "=debug", "ops_cfg_test_d=debug,"}) {
+    auto r = tandem::ops::apply_log_levels(bad);
+    EXPECT_FALSE(r) << bad;
+  }
+  EXPECT_EQ(tandem::log::get("ops_cfg_test_d")->level(), spdlog::level::err);
+  auto r = tandem::ops::apply_log_levels("info,q931=loud");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("q931=loud"), std::string::npos) << r.error();
 }
