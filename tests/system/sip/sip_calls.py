@@ -22,7 +22,9 @@
 Usage: sip_calls.py TANDEM_CA TANDEM_MGW TANDEM_PSTN
 """
 import csv
+import hashlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -377,7 +379,51 @@ def unknown_numbers(bed):
     log("unknown number at the SIP peer: 404 -> A cleared with cause 1")
 
 
+def digest_authorization(challenge, user, password, uri, method="REGISTER"):
+    """An Authorization header answering a WWW-Authenticate challenge (RFC 2617 §3.2.2)."""
+    fields = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge.split(" ", 1)[1]))
+    md5 = lambda t: hashlib.md5(t.encode()).hexdigest()  # noqa: E731
+    ha1 = md5(f"{user}:{fields['realm']}:{password}")
+    ha2 = md5(f"{method}:{uri}")
+    nc, cnonce = "00000001", "0a4f113b"
+    response = md5(f"{ha1}:{fields['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+    return (f'Authorization: Digest username="{user}", realm="{fields["realm"]}", nonce="{fields["nonce"]}", '
+            f'uri="{uri}", response="{response}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}"')
+
+
+def refused_registrations(bed):
+    """Digest done right but with the wrong password, or for another user's address: 403,
+    and nothing is bound (a PSTN call to alice then finds nobody: 480 -> cause 18)."""
+    uri = f"sip:127.0.0.1:{bed.sip_port}"
+    cases = (("wrong password", USER, "not-the-password", USER), ("someone else's address", USER, PASSWORD, "bob"))
+    for n, (name, user, password, aor) in enumerate(cases):
+        raw = RawSip(bed.sip_port)
+        try:
+            base = request("REGISTER", uri, f"reg-bad-{n}", 1, extra="Expires: 300").replace(
+                "<sip:5550000@", f"<sip:{aor}@").replace(f"To: <{uri}>", f"To: <sip:{aor}@127.0.0.1>")
+            out = raw.send(base)
+            check([status_of(x) for x in out] == [401], f"{name}: first REGISTER got {[status_of(x) for x in out]}")
+            challenge = next(line for line in out[0].split("\r\n") if line.lower().startswith("www-authenticate:"))
+            challenge = challenge.split(":", 1)[1].strip()
+            again = request("REGISTER", uri, f"reg-bad-{n}", 2,
+                            extra="Expires: 300\r\n" + digest_authorization(challenge, user, password, uri)).replace(
+                "<sip:5550000@", f"<sip:{aor}@").replace(f"To: <{uri}>", f"To: <sip:{aor}@127.0.0.1>")
+            out = raw.send(again)
+            check([status_of(x) for x in out] == [403], f"{name}: REGISTER with credentials got "
+                                                         f"{[status_of(x) for x in out]}")
+            log(f"registrar: {name}: 401 then 403")
+        finally:
+            raw.close()
+    a = bed.a.client
+    r = a.ok("call", called="061234", calling="1001")
+    ev = a.wait_event(lambda e: e.get("event") in ("disconnect", "release") and e.get("call") == r["call"],
+                      timeout=15)
+    check(ev["cause"]["value"] == 18, f"call to an unregistered user cleared with {ev['cause']}")
+    log("registrar: nothing bound; a PSTN call to alice is cleared with cause 18 (480)")
+
+
 def registered_phone(bed):
+    refused_registrations(bed)
     media = free_even_port()
     phone_port = harness.free_udp_port()
     # The phone: sipp's UAS answers on phone_port; a second sipp registers that address.
