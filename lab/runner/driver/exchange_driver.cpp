@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "lab/runner/driver/sipp_scenarios.hpp"
+#include "lab/runner/topology/ports.hpp"
+
 namespace tandem::lab::runner {
 
 void exchange_driver::on_event(const std::string& node, const json& ev) {
@@ -30,7 +33,67 @@ void exchange_driver::drain(const std::string& node, control_client& client) {
   for (const auto& ev : client.take_events()) on_event(node, ev);
 }
 
+expected<std::uint32_t, std::string> exchange_driver::place_sip_call(const std::string& node, const std::string& called,
+                                                                    const std::string& calling) {
+  const auto* peer = lab_.config().sip_peer(node);
+  const auto sipp = find_program("sipp", {});
+  if (sipp.empty()) return make_unexpected("sipp is not installed (apt-get install sip-tester)");
+  const auto id = ++next_sip_call_;
+  const auto base = fmt::format("{}/{}-call{}", lab_.run_dir(), node, id);
+  std::ofstream(base + ".xml") << sipp_uac_xml(calling, peer->codec);
+  const auto port = free_udp_port();
+  const auto media = free_media_port();
+  if (port == 0 || media == 0) return make_unexpected("no free UDP port for sipp");
+  auto child = child_process::start(
+      sipp,
+      {fmt::format("127.0.0.1:{}", lab_.ports().ca_sip), "-sf", base + ".xml", "-s", called, "-i", "127.0.0.1", "-p",
+       std::to_string(port), "-mi", "127.0.0.1", "-mp", std::to_string(media), "-rtp_echo", "-m", "1", "-nostdin",
+       "-timeout", "3600s", "-trace_msg", "-message_file", base + ".messages"},
+      base + ".log");
+  if (!child) return make_unexpected(fmt::format("{}: {}", node, child.error()));
+  auto& c = sip_calls_[id];
+  c.process = std::move(*child);
+  c.trace_path = base + ".messages";
+  c.leg.state = "invite_sent";
+  return id;
+}
+
+void exchange_driver::read_sip_call(sip_call& c) {
+  std::ifstream in(c.trace_path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  leg_record leg;
+  leg.state = "invite_sent";
+  auto add = [&leg](std::string name, std::string state) {
+    if (leg.find(name) == nullptr) leg.events.push_back({std::move(name), std::nullopt, ""});
+    leg.state = std::move(state);
+  };
+  for (const auto& m : parse_sipp_trace(text.str())) {
+    if (!m.received) continue;
+    if (m.status) {
+      const int s = *m.status;
+      if (s == 100) add("proceeding", "proceeding");
+      if (s == 180 || s == 183) add("alerting", "alerting");
+      if (s >= 200 && !leg.sip_status) {
+        leg.sip_status = s;  // the INVITE's final response comes first (the BYE's 200 is ours)
+        if (s < 300) add("connect", "active");
+      }
+      if (s >= 300 && leg.find("release") == nullptr)
+        leg.events.push_back({"release", std::nullopt, fmt::format("SIP {}", s)});
+    } else if (m.method == "BYE") {
+      add("disconnect", "disconnected");
+      add("release", "released");
+    }
+  }
+  if (c.process && !c.process->running() && leg.find("release") == nullptr) {
+    leg.events.push_back({"release", std::nullopt, fmt::format("sipp ended ({})", c.process->status_text())});
+    leg.state = "released";
+  }
+  c.leg = std::move(leg);
+}
+
 void exchange_driver::pump(std::chrono::milliseconds wait) {
+  for (auto& [id, c] : sip_calls_) read_sip_call(c);
   // The wait is spent on the first node; the others are read without waiting.
   bool first = true;
   for (auto& n : lab_.nodes()) {
@@ -42,6 +105,17 @@ void exchange_driver::pump(std::chrono::milliseconds wait) {
 }
 
 expected<json, std::string> exchange_driver::request(const std::string& node, const std::string& cmd, json fields) {
+  if (lab_.config().sip_peer(node) != nullptr) {
+    // A SIP leg has no control connection: sipp answers, echoes RTP and ends on the far
+    // end's BYE. A hang-up asked by the runner's clean-up ends a UAC still running.
+    if (cmd != "hangup")
+      return make_unexpected(fmt::format("{} is a SIP user agent: it cannot {} (check media at the exchange; sipp echoes "
+                                         "the RTP it gets)",
+                                         node, cmd));
+    if (auto it = sip_calls_.find(fields.value("call", 0U)); it != sip_calls_.end() && it->second.process)
+      it->second.process->stop(std::chrono::milliseconds{1000});
+    return json::object();
+  }
   auto* n = lab_.node(node);
   if (n == nullptr || !n->control) return make_unexpected(fmt::format("no node \"{}\" in this lab", node));
   auto r = n->control->request(cmd, std::move(fields));
@@ -51,6 +125,7 @@ expected<json, std::string> exchange_driver::request(const std::string& node, co
 
 expected<std::uint32_t, std::string> exchange_driver::place_call(const std::string& node, const std::string& called,
                                                                  const std::string& calling) {
+  if (lab_.config().sip_peer(node) != nullptr) return place_sip_call(node, called, calling);
   json fields = {{"called", called}, {"calling", calling}};
   if (const auto* n = lab_.node(node); n != nullptr && n->plan.spans.size() > 1) {
     bool all_gateways = true;
@@ -85,6 +160,10 @@ std::optional<std::uint32_t> exchange_driver::claim_incoming(const std::string& 
 }
 
 const leg_record* exchange_driver::leg(const std::string& node, std::uint32_t id) const {
+  if (lab_.config().sip_peer(node) != nullptr) {
+    auto it = sip_calls_.find(id);
+    return it == sip_calls_.end() ? nullptr : &it->second.leg;
+  }
   auto it = nodes_.find(node);
   if (it == nodes_.end()) return nullptr;
   auto l = it->second.legs.find(id);
@@ -130,6 +209,11 @@ std::optional<call_record> exchange_driver::take_record(std::size_t from, const 
 }
 
 void exchange_driver::forget(const std::string& node, std::uint32_t id) {
+  if (lab_.config().sip_peer(node) != nullptr) {
+    if (auto it = sip_calls_.find(id); it != sip_calls_.end() && (!it->second.process || !it->second.process->running()))
+      sip_calls_.erase(it);
+    return;
+  }
   if (auto it = nodes_.find(node); it != nodes_.end()) it->second.legs.erase(id);
 }
 

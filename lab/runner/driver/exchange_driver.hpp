@@ -1,5 +1,7 @@
 #pragma once
-/// lab_driver over the control connections of a running lab's exchanges (tandem-pstn).
+/// lab_driver over the control connections of a running lab's exchanges (tandem-pstn), and
+/// over sipp for calls placed from a SIP user agent node: one sipp UAC process per call, its
+/// signalling read from sipp's message trace.
 ///
 /// Threads: one owner (the runner's main thread).
 #include <deque>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "lab/runner/driver/lab_driver.hpp"
+#include "lab/runner/topology/child_process.hpp"
 #include "lab/runner/topology/lab_instance.hpp"
 
 namespace tandem::lab::runner {
@@ -33,6 +36,16 @@ class exchange_driver final : public lab_driver {
  private:
   /// Re-reads the call agent's record file when it grew.
   void read_records();
+
+  /// A call placed from a SIP user agent: its sipp UAC and what its trace said so far.
+  struct sip_call {
+    std::optional<child_process> process;
+    std::string trace_path;
+    leg_record leg;
+  };
+  expected<std::uint32_t, std::string> place_sip_call(const std::string& node, const std::string& called,
+                                                      const std::string& calling);
+  void read_sip_call(sip_call& c);
   struct incoming {
     std::uint32_t id = 0;
     std::string called;
@@ -50,6 +63,8 @@ class exchange_driver final : public lab_driver {
   /// Next span to place a call on, per node whose spans all face gateways (calls spread over
   /// them, as a PBX spreads over its PRIs; other nodes call on their first span).
   std::map<std::string, unsigned, std::less<>> next_span_;
+  std::map<std::uint32_t, sip_call> sip_calls_;
+  std::uint32_t next_sip_call_ = 0;
   std::vector<call_record> records_;
   std::vector<bool> taken_;
   std::uintmax_t records_size_ = 0;

@@ -30,6 +30,8 @@ struct leg_record {
   std::vector<leg_event> events;
   std::string state;  ///< the node's own state name after the last event
   unsigned channel = 0;
+  /// A SIP leg's final response to its INVITE (RFC 3261 §21), once received.
+  std::optional<int> sip_status;
 
   [[nodiscard]] const leg_event* find(std::string_view name) const {
     for (const auto& e : events)

@@ -35,7 +35,8 @@ json call_json(const call_result& c) {
   json j = {{"index", c.index},       {"passed", c.passed()},          {"answered", c.answered},
             {"steps", steps},         {"one_way_ms", numbers(c.one_way_ms)}, {"snr_db", numbers(c.snr_db)},
             {"duration_ms", number(c.duration_ms)},
-            {"codec", c.codec}};
+            {"codec", c.codec},
+            {"sip_status", c.sip_status ? json(*c.sip_status) : json(nullptr)}};
   j["pdd_ms"] = c.pdd_ms ? number(*c.pdd_ms) : json(nullptr);
   j["cause"] = c.cause ? json{{"value", *c.cause}, {"text", c.cause_text}} : json(nullptr);
   if (!c.passed()) j["failure"] = c.failure();

@@ -35,6 +35,7 @@ struct call_result {
   std::vector<double> one_way_ms;  ///< marker / file delays measured in this call
   std::vector<double> snr_db;      ///< and their SNR
   std::string codec;               ///< from the call agent's record, when a step read it
+  std::optional<int> sip_status;   ///< a SIP caller's final response (RFC 3261 §21)
   double duration_ms = 0;
 
   [[nodiscard]] bool passed() const;

@@ -21,6 +21,7 @@ std::string figures(const scenario_result& s) {
   const auto& c = s.calls.front();
   std::string out = fmt::format("PDD {}", ms(c.pdd_ms));
   out += c.cause ? fmt::format("  cause {}", *c.cause) : std::string("");
+  if (c.sip_status) out += fmt::format("  SIP {}", *c.sip_status);
   if (!c.codec.empty()) out += fmt::format("  codec {}", c.codec);
   if (!c.one_way_ms.empty()) out += fmt::format("  delay {:.1f} ms", c.one_way_ms.front());
   if (!c.snr_db.empty())

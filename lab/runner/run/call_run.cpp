@@ -90,6 +90,8 @@ call_run::outcome call_run::on(const call_step& s, time_point) {
   if (!id) return {progress::failed, id.error()};
   caller_.id = *id;
   const auto* l = driver_.leg(caller_.node, *id);
+  if (l != nullptr && l->state == "invite_sent")
+    return {progress::passed, fmt::format("INVITE for {} sent by {} (sipp call {})", s.dialled(), caller_.node, *id)};
   return {progress::passed, fmt::format("SETUP for {} sent by {} (call {}, B-channel {})", s.dialled(), caller_.node, *id,
                                         l ? l->channel : 0)};
 }
@@ -218,6 +220,18 @@ call_run::outcome call_run::on(const expect_media_step& s, time_point now) {
                                              : "")};
 }
 
+call_run::outcome call_run::on(const expect_status_step& s, time_point now) {
+  auto& l = leg_of(s.leg);
+  const leg_record* rec = l.id ? driver_.leg(l.node, *l.id) : nullptr;
+  if (rec == nullptr || !rec->sip_status) {
+    if (now - step_started_ < s.within) return {};
+    return {progress::failed, fmt::format("no final response at {} within {} ms", l.node, s.within.count())};
+  }
+  if (*rec->sip_status != s.status)
+    return {progress::failed, fmt::format("{} got SIP {}, expected {}", l.node, *rec->sip_status, s.status)};
+  return {progress::passed, fmt::format("SIP {} after {:.0f} ms", *rec->sip_status, ms_since(step_started_, now))};
+}
+
 call_run::outcome call_run::on(const expect_record_step& s, time_point now) {
   if (!driver_.has_records()) return {progress::failed, "this lab has no call agent writing call records"};
   const auto& call = scenario_.call();
@@ -331,6 +345,7 @@ void call_run::collect_metrics() {
   const auto* rec = driver_.leg(caller_.node, *caller_.id);
   if (rec == nullptr) return;
   result_.answered = rec->find("connect") != nullptr;
+  result_.sip_status = rec->sip_status;
   if (const auto* rel = rec->find("release"); rel != nullptr && rel->cause) {
     result_.cause = rel->cause;
     result_.cause_text = rel->cause_text;

@@ -66,6 +66,7 @@ class call_run {
   outcome on(const play_step& s, time_point now);
   outcome on(const expect_media_step& s, time_point now);
   outcome on(const expect_record_step& s, time_point now);
+  outcome on(const expect_status_step& s, time_point now);
   outcome hears_reference(const expect_media_step& s, time_point now);
   outcome hears_silence(const expect_media_step& s, time_point now);
 

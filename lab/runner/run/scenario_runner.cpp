@@ -28,7 +28,8 @@ bool has_media(const lab_config& lab, const std::string& name) {
 std::vector<std::string> check_against_lab(const scenario& s, const lab_config& lab) {
   std::vector<std::string> out;
   auto nodes = lab.node_names();
-  for (const auto* p : {&s.call().caller, &s.call().callee})
+  for (const auto* p : {&s.call().caller, &s.call().callee}) {
+    if (lab.sip_peer(p->node) != nullptr) continue;  // a call from or to a SIP user agent
     if (lab.exchange(p->node) == nullptr && (lab.gateway(p->node) != nullptr ||
                                              (lab.call_agent && lab.call_agent->name == p->node)))
       out.push_back(fmt::format("{}:{}: \"{}\" is a {} of lab \"{}\": calls start and end at exchanges", s.file,
@@ -37,11 +38,35 @@ std::vector<std::string> check_against_lab(const scenario& s, const lab_config& 
     else if (lab.exchange(p->node) == nullptr)
       out.push_back(fmt::format("{}:{}: no node \"{}\" in lab \"{}\" (it has {})", s.file, s.steps.front().line, p->node,
                                 lab.name, fmt::format("{}", fmt::join(nodes, ", "))));
+  }
   for (const auto& st : s.steps) {
     std::string media;
     if (const auto* p = std::get_if<play_step>(&st.body); p != nullptr && p->kind == media_kind::file) media = p->media_name;
     if (const auto* e = std::get_if<expect_media_step>(&st.body); e != nullptr && e->kind == hear_kind::file)
       media = e->media_name;
+    // A SIP user agent's leg: only its signalling is seen (sipp answers and echoes by itself).
+    auto leg_node = [&s](leg_role r) { return s.party_of(r).node; };
+    std::optional<leg_role> acted;
+    if (const auto* a = std::get_if<answer_step>(&st.body)) acted = a->leg;
+    if (const auto* h = std::get_if<hangup_step>(&st.body)) acted = h->leg;
+    if (const auto* p = std::get_if<play_step>(&st.body)) acted = p->leg;
+    if (const auto* e = std::get_if<expect_media_step>(&st.body)) acted = e->leg;
+    if (acted && lab.sip_peer(leg_node(*acted)) != nullptr)
+      out.push_back(fmt::format("{}:{}: {} is a SIP user agent: it cannot answer, hang up, play or hear (sipp answers "
+                                "by itself and echoes the RTP it gets: check media at the exchange)",
+                                s.file, st.line, leg_node(*acted)));
+    if (const auto* e = std::get_if<expect_status_step>(&st.body)) {
+      if (lab.sip_peer(leg_node(e->leg)) == nullptr)
+        out.push_back(fmt::format("{}:{}: {} is not a SIP user agent: status applies to SIP legs", s.file, st.line,
+                                  leg_node(e->leg)));
+      else if (e->leg == leg_role::callee)
+        out.push_back(fmt::format("{}:{}: a SIP user agent's status is checked on calls it places (the caller)", s.file,
+                                  st.line));
+    }
+    if (const auto* e = std::get_if<expect_signal_step>(&st.body);
+        e != nullptr && e->leg == leg_role::callee && lab.sip_peer(leg_node(e->leg)) != nullptr)
+      out.push_back(fmt::format("{}:{}: the called SIP user agent {} is not observed: check the caller's side",
+                                s.file, st.line, leg_node(e->leg)));
     if (std::holds_alternative<expect_record_step>(st.body) && !lab.call_agent)
       out.push_back(fmt::format("{}:{}: lab \"{}\" has no call agent: no call records to check", s.file, st.line, lab.name));
     if (!media.empty() && !has_media(lab, media))

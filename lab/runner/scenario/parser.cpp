@@ -372,10 +372,18 @@ class scenario_parser {
       }
     }
     TRY(leg, leg_of(c));
-    TRY(what, c.take("what to expect (setup, proceeding, alerting, answered, disconnected, released, busy, hears; or: expect record ...)"));
+    TRY(what, c.take("what to expect (setup, proceeding, alerting, answered, disconnected, released, busy, hears, "
+                      "status; or: expect record ...)"));
     if (what.text == "hears") {
       TRY(body, hears(c, leg));
       return step_body{body};
+    }
+    if (what.text == "status") {
+      // RFC 3261 §21: a final response, 200 to 699.
+      TRY(code, c.value("a SIP final status such as 200 or 486",
+                        [](std::string_view t) { return tokens::integer(t, 200, 699); }));
+      TRY(d, within(c));
+      return step_body{expect_status_step{leg, static_cast<int>(code), d}};
     }
     static const std::pair<std::string_view, signal_kind> signals[] = {
         {"setup", signal_kind::setup},         {"proceeding", signal_kind::proceeding},
@@ -392,7 +400,8 @@ class scenario_parser {
       }
     if (!found)
       return make_unexpected(line_error{what.column, fmt::format(
-          "cannot expect \"{}\" (setup, proceeding, alerting, answered, disconnected, released, busy, hears)", what.text)});
+          "cannot expect \"{}\" (setup, proceeding, alerting, answered, disconnected, released, busy, hears, status)",
+          what.text)});
     if (leg == leg_role::caller && s.signal == signal_kind::setup)
       return make_unexpected(line_error{what.column, "setup is seen by the called leg only"});
     if (c.next_is("cause")) {

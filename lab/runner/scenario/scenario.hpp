@@ -115,8 +115,16 @@ struct expect_record_step {
   milliseconds within{0};
 };
 
+/// `expect alice status 200 within 3s`: the final response a SIP leg's INVITE got
+/// (RFC 3261 §21). For calls placed from a SIP user agent of the lab.
+struct expect_status_step {
+  leg_role leg = leg_role::caller;
+  int status = 200;
+  milliseconds within{0};
+};
+
 using step_body = std::variant<call_step, answer_step, hangup_step, wait_step, expect_signal_step,
-                               play_step, expect_media_step, expect_record_step>;
+                               play_step, expect_media_step, expect_record_step, expect_status_step>;
 
 struct step {
   int line = 0;

@@ -31,6 +31,12 @@ const gateway_node* lab_config::gateway(std::string_view n) const {
   return nullptr;
 }
 
+const sip_ua_node* lab_config::sip_peer(std::string_view n) const {
+  for (const auto& p : sip_peers)
+    if (p.name == n) return &p;
+  return nullptr;
+}
+
 std::vector<const span_link*> lab_config::gateway_spans(std::string_view g) const {
   std::vector<const span_link*> out;
   for (const auto& l : spans)
@@ -42,6 +48,7 @@ std::vector<std::string> lab_config::node_names() const {
   std::vector<std::string> out;
   for (const auto& e : exchanges) out.push_back(e.name);
   for (const auto& g : gateways) out.push_back(g.name);
+  for (const auto& p : sip_peers) out.push_back(p.name);
   if (call_agent) out.push_back(call_agent->name);
   return out;
 }
@@ -131,6 +138,20 @@ gateway_node load_gateway(const node& n) {
   return g;
 }
 
+sip_ua_node load_sip_peer(const node& n) {
+  n.check_known({"name", "behaviour", "status", "answer_after_ms", "codec"});
+  sip_ua_node p;
+  p.line = n.line();
+  p.name = n.require_string("name").value_or("");
+  if (!valid_name(p.name)) n.error("name", "may hold letters, digits, - and _ only");
+  p.behaviour = n.get_enum<sip_behaviour>("behaviour", {{"answer", sip_behaviour::answer}, {"reject", sip_behaviour::reject}},
+                                          p.behaviour);
+  p.status = static_cast<int>(n.get_int("status", p.status, 300, 699));  // RFC 3261 §21: final, not 2xx
+  p.answer_after = n.get_ms("answer_after_ms", p.answer_after, milliseconds{0}, milliseconds{60'000});
+  p.codec = n.get_enum<std::string>("codec", {{"PCMA", "PCMA"}, {"PCMU", "PCMU"}}, p.codec);
+  return p;
+}
+
 call_agent_node load_call_agent(const node& n) {
   n.check_known({"name", "routes", "no_answer_ms"});
   call_agent_node ca;
@@ -199,13 +220,21 @@ void check_links(const node& top, lab_config& cfg, const std::vector<node>& span
     top.error("call_agent", "missing: gateways need a call agent to control them");
   if (cfg.call_agent && cfg.gateways.empty())
     top.error("gateways", "missing: a call agent needs at least one gateway");
+  if (!cfg.sip_peers.empty() && !cfg.call_agent)
+    top.error("call_agent", "missing: SIP user agents talk to the call agent");
+  for (std::size_t i = 0; i < cfg.spans.size(); ++i)
+    for (const auto* end : {&cfg.spans[i].master, &cfg.spans[i].slave})
+      if (cfg.sip_peer(*end) != nullptr)
+        span_nodes[i].error(end == &cfg.spans[i].master ? "master" : "slave",
+                            fmt::format("\"{}\" is a SIP user agent: it has no spans", *end));
   if (!cfg.call_agent || !ca_node) return;
   const auto routes = ca_node->groups("routes");
   for (std::size_t i = 0; i < cfg.call_agent->routes.size() && i < routes.size(); ++i) {
     const auto& r = cfg.call_agent->routes[i];
     if (r.to.empty()) continue;
+    if (cfg.sip_peer(r.to) != nullptr) continue;  // a SIP trunk peer of the call agent
     if (cfg.exchange(r.to) == nullptr) {
-      routes[i].error("to", fmt::format("no exchange named \"{}\"", r.to));
+      routes[i].error("to", fmt::format("no exchange or SIP user agent named \"{}\"", r.to));
       continue;
     }
     bool reached = false;
@@ -227,9 +256,6 @@ expected<lab_config, config::config_errors> load(config::document& doc, const st
                     "sip_peers"});
   cfg.name = top->get_string("name", "lab");
   cfg.link_up_timeout = top->get_ms("link_up_timeout_ms", cfg.link_up_timeout, milliseconds{100}, milliseconds{120'000});
-  // SIP user agents: recognised, refused with a clear word until tandem-ca speaks SIP.
-  if (top->has("sip_peers"))
-    top->error("sip_peers", "not available yet: tandem-ca has no SIP side in this version (docs/lab.md)");
 
   std::set<std::string> names;
   for (const auto& x : top->groups("exchanges")) {
@@ -244,6 +270,12 @@ expected<lab_config, config::config_errors> load(config::document& doc, const st
     if (!g.name.empty() && !names.insert(g.name).second)
       x.error("name", fmt::format("node \"{}\" is defined twice", g.name));
     cfg.gateways.push_back(std::move(g));
+  }
+  for (const auto& x : top->groups("sip_peers")) {
+    auto p = load_sip_peer(x);
+    if (!p.name.empty() && !names.insert(p.name).second)
+      x.error("name", fmt::format("node \"{}\" is defined twice", p.name));
+    cfg.sip_peers.push_back(std::move(p));
   }
   auto ca_node = top->group("call_agent");
   if (ca_node) {

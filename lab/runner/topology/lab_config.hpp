@@ -5,8 +5,8 @@
 /// A lab holds exchanges (tandem-pstn), gateways (tandem-mgw) and at most one call agent
 /// (tandem-ca), joined by sim spans: exchange to exchange (back to back, no call agent), or
 /// exchange to gateway (the exchange is the network side and keeps the clock; the gateway
-/// backhauls the span's D-channel to the call agent, which runs Q.931 user side). SIP user
-/// agents are recognised and refused until the call agent speaks SIP.
+/// backhauls the span's D-channel to the call agent, which runs Q.931 user side), and SIP
+/// user agents (sipp) that the call agent reaches as SIP trunk peers.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,7 +24,7 @@ enum class node_kind {
   exchange,    ///< tandem-pstn
   gateway,     ///< tandem-mgw
   call_agent,  ///< tandem-ca
-  sip_ua,      ///< sipp or baresip (not yet: the call agent has no SIP)
+  sip_ua,      ///< sipp: a SIP peer of the call agent (answers calls; places calls per scenario)
 };
 
 [[nodiscard]] std::string_view to_string(node_kind k);
@@ -57,7 +57,7 @@ struct ca_route {
   std::string prefix;
   unsigned strip = 0;
   std::string prepend;
-  std::string to;  ///< an exchange reached through a gateway
+  std::string to;  ///< an exchange reached through a gateway, or a SIP user agent
   std::vector<std::string> codecs{"PCMA"};
   int line = 0;
 };
@@ -68,6 +68,21 @@ struct call_agent_node {
   std::string name = "ca";
   std::vector<ca_route> routes;
   std::chrono::milliseconds no_answer{30'000};
+  int line = 0;
+};
+
+/// How a SIP user agent answers the INVITEs the call agent sends it.
+enum class sip_behaviour { answer, reject };
+
+/// A SIP user agent node (sipp). It is a SIP trunk peer of the call agent: routes with
+/// `to = <name>` send calls to it, and a scenario's call from it (`call alice:5001 -> ...`)
+/// is an INVITE from a sipp UAC to the call agent. Both echo the RTP they receive.
+struct sip_ua_node {
+  std::string name;
+  sip_behaviour behaviour = sip_behaviour::answer;
+  int status = 486;  ///< the final response when behaviour is reject (RFC 3261 §21)
+  std::chrono::milliseconds answer_after{200};  ///< 180 Ringing, then 200 OK after this
+  std::string codec = "PCMA";  ///< PCMA or PCMU: the one codec of its SDP
   int line = 0;
 };
 
@@ -87,6 +102,7 @@ struct lab_config {
   std::vector<exchange_node> exchanges;
   std::vector<gateway_node> gateways;
   std::optional<call_agent_node> call_agent;
+  std::vector<sip_ua_node> sip_peers;
   std::vector<span_link> spans;
   /// WAV files (8 kHz mono 16-bit) given to every exchange, played and recognised by name
   /// (`play A file speech`, `expect B hears file speech`). Paths are absolute after loading.
@@ -96,6 +112,7 @@ struct lab_config {
 
   [[nodiscard]] const exchange_node* exchange(std::string_view name) const;
   [[nodiscard]] const gateway_node* gateway(std::string_view name) const;
+  [[nodiscard]] const sip_ua_node* sip_peer(std::string_view name) const;
   /// Spans of a gateway (links whose slave it is), in lab order; their number on the gateway
   /// is the position + 1.
   [[nodiscard]] std::vector<const span_link*> gateway_spans(std::string_view gateway) const;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "lab/runner/driver/sipp_scenarios.hpp"
+
 namespace tandem::lab::runner {
 
 namespace {
@@ -123,6 +125,24 @@ std::string gateway_config_text(const lab_config& lab, const gateway_node& gw, c
       gw.echo_cancellation ? "true" : "false", span_text, ports.ca_backhaul, gw.log_level);
 }
 
+namespace {
+
+/// The call agent's SIP side: every SIP user agent of the lab is a trunk peer (docs/sip.md).
+std::string sip_text(const lab_config& lab, const port_allocation& ports) {
+  if (lab.sip_peers.empty()) return "";
+  std::string peers;
+  for (const auto& p : lab.sip_peers) {
+    port_allocation::sip_ports sp;
+    if (auto it = ports.sip_peers.find(p.name); it != ports.sip_peers.end()) sp = it->second;
+    peers += fmt::format("{}    {{ name = {}; host = \"127.0.0.1\"; port = {}; keepalive = false; }}",
+                         peers.empty() ? "" : ",\n  ", quoted(p.name), sp.sip);
+  }
+  return fmt::format("  sip = {{\n    address = \"127.0.0.1\"; port = {};\n    peers = (\n  {}\n    );\n  }};\n",
+                     ports.ca_sip, peers);
+}
+
+}  // namespace
+
 std::string call_agent_config_text(const lab_config& lab, const port_allocation& ports, const std::string& cdr_path) {
   const auto& ca = *lab.call_agent;
   std::string gateways;
@@ -146,6 +166,7 @@ std::string call_agent_config_text(const lab_config& lab, const port_allocation&
   std::string routes;
   for (const auto& r : ca.routes) {
     std::string targets;
+    if (lab.sip_peer(r.to) != nullptr) targets = fmt::format("{{ sip_peer = {}; }}", quoted(r.to));
     for (const auto& g : lab.gateways) {
       const auto spans = lab.gateway_spans(g.name);
       for (std::size_t i = 0; i < spans.size(); ++i)
@@ -168,9 +189,10 @@ std::string call_agent_config_text(const lab_config& lab, const port_allocation&
       "  gateways = (\n{}\n  );\n"
       "  trunk_groups = (\n{}\n  );\n"
       "  routes = (\n{}\n  );\n"
+      "{}"
       "}};\n",
       lab.file.empty() ? std::string("(text)") : lab.file, ca.name, ports.ca_mgcp, ports.ca_mgcp, ports.ca_backhaul,
-      quoted(cdr_path), ca.no_answer.count(), gateways, groups, routes);
+      quoted(cdr_path), ca.no_answer.count(), gateways, groups, routes, sip_text(lab, ports));
 }
 
 expected<topology_plan, std::string> plan_topology(const lab_config& lab, const std::string& run_dir,
@@ -228,6 +250,23 @@ expected<topology_plan, std::string> plan_topology(const lab_config& lab, const 
     p.args = {"--config", p.config_path};
     plan.cdr_path = fmt::format("{}/cdr.csv", run_dir);
     p.config_text = call_agent_config_text(lab, ports, plan.cdr_path);
+    plan.processes.push_back(std::move(p));
+  }
+  for (const auto& sp : lab.sip_peers) {
+    // sipp as the UAS of a SIP peer: runs until stopped, echoing the RTP it gets.
+    process_plan p;
+    p.name = sp.name;
+    p.kind = node_kind::sip_ua;
+    p.program = "sipp";
+    p.config_path = fmt::format("{}/{}.xml", run_dir, sp.name);
+    p.log_path = fmt::format("{}/{}.log", run_dir, sp.name);
+    port_allocation::sip_ports ports_of;
+    if (auto it = ports.sip_peers.find(sp.name); it != ports.sip_peers.end()) ports_of = it->second;
+    p.args = {"-sf", p.config_path, "-i", "127.0.0.1", "-p", std::to_string(ports_of.sip), "-mi", "127.0.0.1", "-mp",
+              std::to_string(ports_of.media), "-rtp_echo", "-nostdin", "-trace_msg", "-message_file",
+              fmt::format("{}/{}.messages", run_dir, sp.name), "-trace_err", "-error_file",
+              fmt::format("{}/{}.errors", run_dir, sp.name)};
+    p.config_text = sipp_uas_xml(sp);
     plan.processes.push_back(std::move(p));
   }
   for (const auto& g : lab.gateways) {

@@ -34,6 +34,12 @@ struct port_allocation {
   /// the capture can start before the first process (and see the gateways' RSIP); otherwise
   /// each exchange binds port 0 and writes the port it got.
   std::map<std::string, std::uint16_t, std::less<>> exchange_control;
+  std::uint16_t ca_sip = 0;  ///< the call agent's SIP port (UDP and TCP); 0 without SIP peers
+  struct sip_ports {
+    std::uint16_t sip = 0;
+    std::uint16_t media = 0;  ///< even; the next three are free too (RTCP, sipp's video pair)
+  };
+  std::map<std::string, sip_ports, std::less<>> sip_peers;
 };
 
 /// One process to start.

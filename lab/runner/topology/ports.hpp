@@ -18,4 +18,9 @@ inline constexpr unsigned rtp_ports_per_span = 128;
 
 [[nodiscard]] expected<port_allocation, std::string> allocate_ports(const lab_config& lab);
 
+/// One free UDP port on 127.0.0.1 now (0 when none), and an even one with the next three free
+/// (an RTP port for sipp: RTP, RTCP and its video pair). For the SIP calls a scenario places.
+[[nodiscard]] std::uint16_t free_udp_port();
+[[nodiscard]] std::uint16_t free_media_port();
+
 }  // namespace tandem::lab::runner

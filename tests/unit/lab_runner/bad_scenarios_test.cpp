@@ -71,6 +71,10 @@ const bad_case cases[] = {
     {"scenario \"a\"\ncall A:1 -> B:2\nexpect record codec PCMA codec PCMU within 1s\n", 3, 26, "may follow once"},
     {"scenario \"a\"\ncall A:1 -> B:2\nexpect record colour red within 1s\n", 3, 15, "unexpected \"colour\""},
     {"scenario \"a\"\ncall A:1 -> B:2\nexpect record cause 16 within 1s extra\n", 3, 34, "unexpected \"extra\""},
+    // expect LEG status CODE within D (a SIP leg's final response)
+    {"scenario \"a\"\ncall A:1 -> B:2\nexpect A status 180 within 1s\n", 3, 17, "out of range"},
+    {"scenario \"a\"\ncall A:1 -> B:2\nexpect A status ok within 1s\n", 3, 17, "whole number"},
+    {"scenario \"a\"\ncall A:1 -> B:2\nexpect A status 486\n", 3, 20, "expected \"within\" here"},
     {"scenario \"a\"\ncall A:1 -> B:2\nwait 1s 2s\n", 3, 9, "unexpected \"2s\""},
     {"scenario \"a\"\ncall A:1 -> B:2\ndial A 123\n", 3, 1, "unknown statement \"dial\""},
     {"scenario \"a\"\ncall A:1 -> B:2\n\"quoted\" A\n", 3, 1, "starts with a keyword"},

@@ -155,15 +155,17 @@ TEST(gateway_lab, when_a_gateway_lab_is_wrong_then_each_error_has_its_path_and_l
   gateways = ( { name = "gw1"; codecs = [ "G711" ]; }, { name = "gw2"; } );
   call_agent = { routes = ( { prefix = "01"; to = "C"; }, { prefix = "02"; to = "gw1"; } ); };
   spans = ( { master = "A"; slave = "gw1"; }, { master = "gw2"; slave = "B"; } );
-  sip_peers = ( { name = "alice"; } );
+  sip_peers = ( { name = "alice"; behaviour = "hangup"; status = 200; codec = "G729"; } );
 };)");
   EXPECT_NE(e.find("lab.gateways.[0].codecs: unknown codec \"G711\""), std::string::npos) << e;
-  EXPECT_NE(e.find("lab.call_agent.routes.[0].to: no exchange named \"C\""), std::string::npos) << e;
-  EXPECT_NE(e.find("lab.call_agent.routes.[1].to: no exchange named \"gw1\""), std::string::npos) << e;
+  EXPECT_NE(e.find("lab.call_agent.routes.[0].to: no exchange or SIP user agent named \"C\""), std::string::npos) << e;
+  EXPECT_NE(e.find("lab.call_agent.routes.[1].to: no exchange or SIP user agent named \"gw1\""), std::string::npos) << e;
   EXPECT_NE(e.find("\"A\" faces gateway gw1: it must be in network mode"), std::string::npos) << e;
   EXPECT_NE(e.find("\"gw2\" is a gateway: the exchange keeps the clock"), std::string::npos) << e;
   EXPECT_NE(e.find("gateway gw2 is on no span"), std::string::npos) << e;
-  EXPECT_NE(e.find("sip_peers: not available yet"), std::string::npos) << e;
+  EXPECT_NE(e.find("lab.sip_peers.[0].behaviour: expected \"answer\" or \"reject\""), std::string::npos) << e;
+  EXPECT_NE(e.find("lab.sip_peers.[0].status"), std::string::npos) << e;
+  EXPECT_NE(e.find("lab.sip_peers.[0].codec"), std::string::npos) << e;
   EXPECT_NE(e.find("(line 5)"), std::string::npos) << e;
 
   e = errors_of(R"(lab = {

@@ -114,7 +114,7 @@ TEST(lab_config, when_the_lab_is_wrong_then_each_error_has_its_path_and_line) {
 };)");
   EXPECT_NE(e.find("expected digits"), std::string::npos) << e;
   EXPECT_NE(e.find("behaviour"), std::string::npos) << e;
-  EXPECT_NE(e.find("sip_peers: not available yet"), std::string::npos) << e;
+  EXPECT_NE(e.find("call_agent: missing: SIP user agents talk to the call agent"), std::string::npos) << e;
   EXPECT_NE(e.find("colour"), std::string::npos) << e;
   e = errors_of(R"(lab = {
   exchanges = ( { name = "A"; } );
