@@ -173,6 +173,7 @@ class Lab:
     def __init__(self, ca_binary, mgw_binary, pstn_binary, spans, codec, workdir, sip=None):
         self.workdir = workdir
         self.spans = spans
+        self.codec = codec
         self.sip = sip
         self.a = self.b = self.gw1 = self.gw2 = self.ca = None
         mgcp_port = harness.free_udp_port()
