@@ -161,6 +161,11 @@ void lab_instance::start_capture(std::ostream& out) {
   for (const auto& n : nodes_)
     if (n.control_port != 0) add(fmt::format("tcp port {}", n.control_port));
   for (const auto& [name, port] : ports_.exchange_control) add(fmt::format("tcp port {}", port));
+  if (ports_.ca_sip != 0) add(fmt::format("port {}", ports_.ca_sip));  // SIP over UDP and TCP
+  for (const auto& [name, p] : ports_.sip_peers) {
+    add(fmt::format("udp port {}", p.sip));
+    add(fmt::format("udp portrange {}-{}", p.media, p.media + 3));  // sipp's RTP (echo)
+  }
   if (ports_.ca_mgcp != 0) {
     add(fmt::format("udp port {}", ports_.ca_mgcp));          // MGCP (RFC 3435)
     add(fmt::format("tcp port {}", ports_.ca_backhaul));      // D-channel backhaul (docs/backhaul.md)
