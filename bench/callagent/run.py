@@ -148,7 +148,8 @@ def kamailio_proxy(workdir, table, step_rates, seconds):
             log(f"kamailio {rate} cps: {r}, cpu {cpu:.2f} s")
             if r["failed"] or slow:
                 break
-            passed[rate] = per_call
+            if per_call:
+                passed[rate] = per_call
             best = (rate, per_call, passed)
             time.sleep(1.0)  # transactions of the step leave kamailio's wait timer
     finally:
@@ -218,7 +219,9 @@ SIP_SCENARIO = os.path.join(HERE, "sip_to_pstn.xml")
 def kamailio_at(kam, rate):
     """Kamailio's CPU per call from its passing step nearest to `rate` (its CPU per call falls as
     the rate rises, so ratios are taken at like rates): (that rate, seconds per call)."""
-    steps = kam[2]
+    steps = kam[2] if kam else {}
+    if not steps:
+        return None, None
     at = min(steps, key=lambda r: (abs(math.log(r / rate)), -r))
     return at, steps[at]
 
@@ -240,8 +243,8 @@ def sip_to_pstn(lab, workdir, table, step_rates, seconds, kam):
         per_call = cpu["tandem-ca"] / r["successful"] if r["successful"] and cpu["tandem-ca"] > 0 else None
         slow = fell_behind(r, seconds)
         note = sipp_note(r, slow)
-        if kam and per_call:
-            at, kam_cpu = kamailio_at(kam, rate)
+        at, kam_cpu = kamailio_at(kam, rate)
+        if kam_cpu and per_call:
             note = f"{per_call / kam_cpu:.2f}x kamailio's CPU/call at {at:,} cps" + (f"; {note}" if note else "")
         table.step(f"SIP->PSTN (sipp -> tandem-ca -> B, {lab.codec})", rate, r["calls"], r["successful"], r["failed"],
                    r["achieved_cps"], per_call, note)
@@ -416,8 +419,8 @@ def main():
         else:
             rate, s, per_call = pstn
             ratio = ""
-            if kam and per_call:
-                at, kam_cpu = kamailio_at(kam, rate)
+            at, kam_cpu = kamailio_at(kam, rate)
+            if kam_cpu and per_call:
                 ratio = f"; {per_call / kam_cpu:.2f}x kamailio's at {at:,} cps"
             top = " (the highest rate tried)" if rate == args.pstn_rates[-1] else ""
             goal = "meets" if rate >= LAB_RATE_GOAL else "misses"
@@ -437,8 +440,8 @@ def main():
         else:
             rate, per_call, cpu, calls = sip
             verdict = ""
-            if kam and per_call:
-                at, kam_cpu = kamailio_at(kam, rate)
+            at, kam_cpu = kamailio_at(kam, rate)
+            if kam_cpu and per_call:
                 ratio = per_call / kam_cpu
                 verdict = f"; {ratio:.2f}x kamailio's at {at:,} cps " \
                           f"({'meets' if ratio <= CPU_RATIO_GOAL else 'misses'} the goal of {CPU_RATIO_GOAL:g}x)"
