@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's main command: installs what is missing, builds, and runs the main job: the
-# default lab (etc/lab/default.cfg) — two exchange simulators, two media gateways and the call
-# agent, joined by simulated E1 trunks with ISDN PRI and RTP between the gateways — runs the
-# default scenario set (a PSTN-IP-PSTN call over each IP codec with audio checked both ways,
-# DTMF end to end, busy, unallocated), prints the table and stops the lab; then the codec
-# table (every codec of the gateway's transcoder, quality and cost).
+# default lab (etc/lab/default.cfg) — two exchange simulators, two media gateways, the call
+# agent and a SIP user agent (sipp), joined by simulated E1 trunks with ISDN PRI, RTP between
+# the gateways and SIP to the user agent — runs the default scenario set (a PSTN-IP-PSTN call
+# over each IP codec with audio checked both ways, the delay marker, DTMF end to end, a
+# PSTN-SIP and a SIP-PSTN call, busy, unallocated), prints the table and stops the lab; then
+# the codec table (every codec of the gateway's transcoder, quality and cost).
 #
 # Extra arguments are scenario files to run on the default lab instead of the default set.
 # LAB=etc/lab/exchanges.cfg scripts/lab.sh etc/lab/scenarios/basic.scn runs another lab.

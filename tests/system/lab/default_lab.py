@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """End-to-end test: the README's lab (etc/lab/default.cfg: two exchanges, two gateways, the call
-agent, a SIP user agent) runs the default scenario set (etc/lab/scenarios/pstn-ip-pstn.scn) through tandem-lab:
-a PSTN-IP-PSTN call over each IP codec with a tone checked both ways and the codec read back
-from the call agent's record, the delay marker both ways over PCMA, DTMF end to end, busy,
-unallocated at the far exchange and at the call agent, a PSTN-SIP and a SIP-PSTN call (audio
-echoed by sipp, SIP 200) and a SIP-PSTN call to a busy number (SIP 486). Then a scenario with a wrong expectation fails with a clear report, and `up` /
-`down` start and stop all six processes cleanly. No process is left behind.
+agent, a SIP user agent) runs the default scenario set (etc/lab/scenarios/pstn-ip-pstn.scn)
+through tandem-lab: a PSTN-IP-PSTN call over each IP codec with a tone checked both ways and the
+codec read back from the call agent's record, the delay marker both ways over PCMA, DTMF end to
+end, a PSTN-SIP and a SIP-PSTN call (audio echoed by sipp, SIP 200), a SIP-PSTN call to a busy
+number (SIP 486), busy, unallocated at the far exchange and at the call agent. Then a scenario
+with a wrong expectation fails with a clear report, and `up` / `down` start and stop all six
+processes cleanly. No process is left behind.
 Usage: default_lab.py PATH/TO/tandem-lab SOURCE_DIR BIN_DIR..."""
 import json
 import os
