@@ -345,7 +345,7 @@ def sip_to_pstn_once(bed, name):
     check(res, f"sipp's pcap audio not found on A's B-channel: {a.ok('audio', call=call, reference='sipp')}")
     ref = {k: _number(v) for k, v in res["reference"].items()}
     log(f"SIP->PSTN: A found sipp's pcap audio: correlation {ref['correlation']:.3f}, "
-        f"segmental SNR {ref['segmental_snr_db']:.1f} dB")
+        f"segmental SNR {ref['segmental_snr_db']:.1f} dB, offset {ref['offset_samples'] / 8:.0f} ms into the call")
     check(ref["segmental_snr_db"] >= 15.0 and ref["correlation"] >= 0.5, f"audio figures: {res['reference']}")
     ev = a.wait_event(lambda e: e.get("event") in ("disconnect", "release") and e.get("call") == call, timeout=20)
     check(ev["cause"]["value"] == 16, f"A cleared after sipp's BYE with cause {ev['cause']}")
