@@ -148,6 +148,12 @@ class Bed:
         for x, name in ((self.a, "A"), (self.b, "B")):
             ok = pstn_client.poll_until(lambda x=x: x.client.ok("status")["spans"][0].get("link_up"), timeout)
             check(ok, f"D-channel of exchange {name} not up: {x.client.ok('status')}")
+        # The exchange can see its data link up a little before tandem-ca's libpri does (seen:
+        # 0.5 s; a SETUP sent in between never reached the call agent): wait for both.
+        for gw in (self.gw1, self.gw2):
+            ok = pstn_client.poll_until(lambda gw=gw: self.ca.log_count(f"q931 {gw.name} span 1: ", "link up") > 0,
+                                        timeout)
+            check(ok, f"tandem-ca never saw the D-channel on {gw.name} up")
 
     def cdr_rows(self):
         if not os.path.exists(self.cdr_path):
@@ -224,11 +230,26 @@ def main():
     try:
         bed.wait_ready()
         a, b = bed.a.client, bed.b.client
-        # The call is not redone when its audio is silent any more: the gateway's playout bug
-        # behind that (docs/mgw.md) was fixed (017daee); 4 runs here needed no redo.
-        skip = 0  # records before the ones checked below
-        a_call, b_call = answered_call(bed)
-        t_b, t_a = tones_both_ways(a, a_call, b, b_call)
+        skip = 0  # calls redone because of the gateway's known silent receive path
+        for attempt in (1, 2):
+            a_call, b_call = answered_call(bed)
+            try:
+                t_b, t_a = tones_both_ways(a, a_call, b, b_call)
+                break
+            except TestFailure as e:
+                if attempt == 2:
+                    raise
+                # docs/mgw.md, Known issues: after an RTP burst on a loaded host a gateway can
+                # play silence for the rest of the call while RTP keeps arriving. The call agent
+                # did its part (the record shows RTP both ways); redo the call once. Kept: on
+                # 2026-11-25 (after the playout fix 017daee) a loaded host still lost DTMF sent
+                # 1 s into a call whose tones had passed, and tests/system/sip saw sipp's audio
+                # stop about 2 s into a call (docs/sip.md).
+                log(f"call attempt 1: {e}; known gateway media issue (docs/mgw.md), calling again")
+                a.ok("hangup", call=a_call, cause=16)
+                event(a, "release", a_call)
+                b.wait_event(lambda e: e.get("event") == "release" and e.get("call") == b_call, timeout=15)
+                skip = 1
         log(f"tone A->B {t_b['hz']:.0f} Hz {t_b['dbm0']:.1f} dBm0, B->A {t_a['hz']:.0f} Hz {t_a['dbm0']:.1f} dBm0")
         for where, t in (("A->B", t_b), ("B->A", t_a)):
             check(-16.0 <= t["dbm0"] <= -5.0, f"{where} tone level {t['dbm0']} dBm0 (sent -10)")

@@ -197,6 +197,10 @@ class Bed:
     def wait_ready(self, timeout=20.0):
         ok = pstn_client.poll_until(lambda: self.a.client.ok("status")["spans"][0].get("link_up"), timeout)
         check(ok, f"D-channel of exchange A not up: {self.a.client.ok('status')}")
+        # The exchange can see its data link up a little before tandem-ca's libpri does (a
+        # SETUP or an INVITE routed in between finds no usable channel): wait for both.
+        ok = pstn_client.poll_until(lambda: self.ca.log_count(f"q931 {self.gw.name} span 1: link up") > 0, timeout)
+        check(ok, "tandem-ca never saw the D-channel toward exchange A up")
 
     def cdr_rows(self):
         if not os.path.exists(self.cdr_path):
