@@ -100,22 +100,31 @@ struct packet_taps {
   using clock = std::chrono::system_clock;
   ops::metrics::mgcp_tap* tap = nullptr;
   std::unique_ptr<ops::trace::trace_file> trace;
+  /// A trace of one gateway: its name (D-channels) and MGCP address.
+  struct gateway_filter {
+    std::string name;
+    std::string address;
+    std::uint16_t port = 0;
+  };
+  std::optional<gateway_filter> trace_only;
   std::optional<std::string> per_call_dir;  ///< set: a pcapng per call is written there
   ops::trace::call_sorter sorter;
-  std::uint64_t since_expiry = 0;
   std::string local_address = "0.0.0.0";
   std::uint16_t local_port = 2727;
 
   void mgcp(bool from_self, const std::string& src, std::uint16_t sport, const std::string& dst, std::uint16_t dport,
             std::string_view datagram) {
     const auto now = clock::now();
-    if (trace)
+    const std::string& peer = from_self ? dst : src;
+    const std::uint16_t peer_port = from_self ? dport : sport;
+    if (trace && (!trace_only || (trace_only->address == peer && trace_only->port == peer_port)))
       trace->write({ops::trace::traced_packet::kind::mgcp, now, {datagram.begin(), datagram.end()}, src, dst, sport, dport});
     if (per_call_dir) sorter.mgcp(from_self, src, sport, dst, dport, datagram, now);
   }
   void lapd(const std::string& link, unsigned span, bool from_network, std::span<const std::uint8_t> frame) {
     const auto now = clock::now();
-    if (trace) trace->write({ops::trace::traced_packet::kind::lapd, now, {frame.begin(), frame.end()}, {}, {}, 0, 0});
+    if (trace && (!trace_only || trace_only->name == link))
+      trace->write({ops::trace::traced_packet::kind::lapd, now, {frame.begin(), frame.end()}, {}, {}, 0, 0});
     if (per_call_dir) sorter.lapd(link, span, from_network, frame, now);
   }
 };
@@ -535,17 +544,27 @@ void ops_binding::impl::register_commands() {
                 return answer(a->release_call(call_ref{static_cast<std::uint64_t>(id)}, static_cast<cause>(why)));
               });
 
-  (void)r.add({"trace start", {{"file", arg_type::string, true, "absolute path of a new pcapng file"}},
-               "write every MGCP datagram and Q.931 frame to one pcapng file (docs/traces.md)"},
+  (void)r.add({"trace start",
+               {{"file", arg_type::string, true, "absolute path of a new pcapng file"},
+                {"gateway", arg_type::string, false, "only this gateway's MGCP and D-channels"}},
+               "write every MGCP datagram and Q.931 frame (of one gateway) to one pcapng file (docs/traces.md)"},
               [this](const json& args) -> command_result {
                 const auto& file = args["file"].get_ref<const std::string&>();
+                const std::string gateway_name = args.value("gateway", std::string{});
                 if (taps.trace) return fail(error_code::conflict, "a trace is running: " + taps.trace->path());
                 if (file.empty() || file.front() != '/') return fail(error_code::bad_arguments, "the file must be an absolute path");
+                std::optional<packet_taps::gateway_filter> only;
+                if (!gateway_name.empty()) {
+                  auto gw = agent->gateways().find(gateway_name);
+                  if (gw == agent->gateways().end()) return fail(error_code::unknown_object, "no gateway " + gateway_name);
+                  only = packet_taps::gateway_filter{gateway_name, gw->second.config.address, gw->second.config.port};
+                }
                 auto t = ops::trace::trace_file::create(file, "tandem-ca");
                 if (!t) return fail(error_code::unavailable, t.error());
                 taps.trace = std::move(*t);
-                log::get("ca")->info("trace started: {}", file);
-                return json{{"trace", file}};
+                taps.trace_only = only;
+                log::get("ca")->info("trace started: {}{}", file, only ? " (gateway " + gateway_name + ")" : "");
+                return json{{"trace", file}, {"gateway", only ? json(gateway_name) : json(nullptr)}};
               });
   (void)r.add({"trace calls", {{"folder", arg_type::string, true, "absolute path of an existing folder"}},
                "write one pcapng per call into a folder, named after the call (docs/traces.md)"},
@@ -569,6 +588,7 @@ void ops_binding::impl::register_commands() {
       out["packets"] = taps.trace->packets();
       log::get("ca")->info("trace stopped: {} ({} packets)", taps.trace->path(), taps.trace->packets());
       taps.trace.reset();
+      taps.trace_only.reset();
     }
     if (taps.per_call_dir) {
       // Calls already ended still get their file (within trace_delay); calls in progress

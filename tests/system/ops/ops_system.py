@@ -407,6 +407,22 @@ def main():
         check(n_crcx >= 2 and n_setup == want_setups and n_release_complete == want_setups and n_bad == 0,
               f"the trace should hold {want_setups} SETUP and RELEASE COMPLETE, MGCP, and nothing malformed")
 
+        # A trace of one gateway: mgw2's MGCP and D-channel only.
+        gw_trace = os.path.join(bed.workdir, "mgw2.pcapng")
+        ca.run("trace", "start", gw_trace, "gateway=mgw9", want=3)
+        check(ca.json("trace", "start", gw_trace, f"gateway={bed.gw2.name}")["gateway"] == bed.gw2.name, "gateway trace")
+        a_call, b_call = ca_test.answered_call(bed)
+        hang_up_from_a(bed, a_call, b_call)
+        calls.append(("02012001", "16"))
+        wait_no_calls(bed)
+        ca.json("trace", "stop")
+        fields = harness.tshark_fields(gw_trace, decode, "mgcp || q931", ["udp.port", "q931.message_type"])
+        ports = {p for f in fields for p in f[0].split(",") if p}
+        setups = sum(1 for f in fields if len(f) > 1 and f[1] == "0x05")
+        log(f"trace of {bed.gw2.name}: {len(fields)} MGCP/Q.931 packets, UDP ports {sorted(ports)}, {setups} SETUP")
+        check(str(bed.gw2.port) in ports and str(bed.gw1.port) not in ports and setups == 1,
+              f"the trace of {bed.gw2.name} holds another gateway's packets or lacks its own")
+
         # Metrics against the CDRs and the calls made.
         rows = pstn_client.poll_until(lambda: (lambda r: r if len(r) >= len(calls) else None)(bed.cdr_rows()), 10)
         check(rows, f"{len(bed.cdr_rows())} CDR rows for {len(calls)} calls")
