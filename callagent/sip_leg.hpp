@@ -31,7 +31,7 @@ struct sip_destination {
 struct sip_invite {
   sip_dialog_ref dialog;
   std::string called;   ///< user part of the Request-URI
-  std::string calling;  ///< user part of P-Asserted-Identity or From
+  std::string calling;  ///< user part of P-Asserted-Identity (RFC 3325) if any, else of From
   std::string offer;    ///< SDP offer (may be empty: offer in the ACK)
   std::string source;   ///< host of the From URI (for logs and records)
 };

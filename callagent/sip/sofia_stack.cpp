@@ -26,6 +26,7 @@
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
@@ -153,6 +154,9 @@ struct sofia_stack::impl {
       su_deinit();
       return;
     }
+    // P-Asserted-Identity (RFC 3325) is an extension header: parsed once the default message
+    // class knows it.
+    sip_update_default_mclass(sip_extend_mclass(nullptr));
     su_wait_create(wait, wake_fd, SU_WAIT_IN);
     su_root_register(root, wait, &impl::on_wake, this, 0);
     const std::string bind = fmt::format("sip:{}:{}", config.address, config.port);
@@ -390,6 +394,13 @@ struct sofia_stack::impl {
     if (sip->sip_from != nullptr) {
       in.calling = text_of(sip->sip_from->a_url->url_user);
       in.source = text_of(sip->sip_from->a_url->url_host);
+    }
+    // RFC 3325 §9.1: the asserted identity, when the peer gives one, is the calling number
+    // (a tel: URI carries it in the host part).
+    if (const sip_p_asserted_identity_t* pai = sip_p_asserted_identity(sip); pai != nullptr) {
+      const url_t* u = pai->paid_url;
+      const std::string user = u->url_type == url_tel ? text_of(u->url_host) : text_of(u->url_user);
+      if (!user.empty()) in.calling = user;
     }
     in.offer = sdp_of(sip);
     report([in = std::move(in)](sip_handler& h) { h.on_invite(in); });

@@ -339,6 +339,8 @@ def sip_to_pstn_once(bed, name):
                       and e.get("called") == "2001" and e.get("call") not in seen, timeout=15)
     call = ev["call"]
     log(f"SIP->PSTN: SETUP at A for 2001 (call {call}, calling {ev.get('calling')}); answering")
+    # RFC 3325: the P-Asserted-Identity (5559876), not the From (5551234), is the calling number.
+    check(ev.get("calling") == "5559876", f"calling number at A: {ev.get('calling')}")
     a.ok("answer", call=call)
     event(a, "connect", call)
 
