@@ -229,7 +229,10 @@ int cmd_up(const options& o) {
     std::string where;
     if (n.plan.kind == node_kind::exchange) where = fmt::format("control 127.0.0.1:{}", n.control_port);
     if (n.plan.kind == node_kind::call_agent)
-      where = fmt::format("MGCP udp 127.0.0.1:{}, backhaul tcp 127.0.0.1:{}", ports.ca_mgcp, ports.ca_backhaul);
+      where = fmt::format("MGCP udp 127.0.0.1:{}, backhaul tcp 127.0.0.1:{}{}", ports.ca_mgcp, ports.ca_backhaul,
+                          ports.ca_sip != 0 ? fmt::format(", SIP 127.0.0.1:{}", ports.ca_sip) : std::string());
+    if (auto it = ports.sip_peers.find(n.plan.name); it != ports.sip_peers.end())
+      where = fmt::format("SIP udp 127.0.0.1:{}, RTP echo {}", it->second.sip, it->second.media);
     if (auto it = ports.gateways.find(n.plan.name); it != ports.gateways.end())
       where = fmt::format("MGCP udp 127.0.0.1:{}, RTP {}-{}", it->second.mgcp, it->second.rtp_min, it->second.rtp_max);
     std::cout << fmt::format("  {} {}: {}  log {}\n", to_string(n.plan.kind), n.plan.name, where, n.plan.log_path);
