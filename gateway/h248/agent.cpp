@@ -59,6 +59,7 @@ agent::~agent() {
     for (auto& s : t.signals)
       if (s.timer) timers_.cancel(*s.timer);
     if (t.continuity_timer) timers_.cancel(*t.continuity_timer);
+    if (t.digits && t.digits->timer) timers_.cancel(*t.digits->timer);
   }
   if (retry_timer_) timers_.cancel(*retry_timer_);
   if (inactivity_timer_) timers_.cancel(*inactivity_timer_);

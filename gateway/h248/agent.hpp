@@ -38,6 +38,7 @@
 #include "gateway/mgcp/codec_negotiation.hpp"
 #include "gateway/mgcp/media_control.hpp"
 #include "gateway/mgcp/media_event_handler.hpp"
+#include "proto/mgcp/digit_map.hpp"
 #include "proto/h248/message.hpp"
 #include "proto/h248/transaction/peer.hpp"
 
@@ -104,6 +105,16 @@ class agent final : public mgcp::media_event_handler {
     std::vector<h::notify_reason> notify;
     std::optional<timer_id> timer;
   };
+  /// dd/ce in progress (H.248.1 §7.1.14, E.6.2): the map in the matcher's letters, what was
+  /// dialed (matcher letters, with T for a timer that a pattern uses) and its H.248 spelling.
+  struct digit_collection {
+    tandem::mgcp::digit_map map;
+    std::string dialed;
+    std::string reported;
+    std::chrono::milliseconds short_timer{4000};
+    std::chrono::milliseconds long_timer{16000};
+    std::optional<timer_id> timer;
+  };
   struct termination {
     termination_address address;
     std::optional<mgcp::endpoint_address> endpoint;  ///< tdm: the media plane's endpoint
@@ -128,6 +139,7 @@ class agent final : public mgcp::media_event_handler {
     std::vector<h::requested_event> events;
     std::vector<active_signal> signals;
     std::optional<h::digit_map_descriptor> digit_map;
+    std::optional<digit_collection> digits;
     std::optional<timer_id> continuity_timer;
     time_point added{};
   };
@@ -163,7 +175,9 @@ class agent final : public mgcp::media_event_handler {
   // descriptors.cpp: validation and application of what a command carries
   result<void> check_descriptors(const termination& t, const h::descriptor_set& d, std::uint32_t ctx) const;
   result<void> check_media(const termination& t, const h::media_descriptor& m) const;
-  result<void> check_events(const termination& t, const h::events_descriptor& e) const;
+  /// `dm`: the DigitMap descriptor of the same command (it may define the map dd/ce names).
+  result<void> check_events(const termination& t, const h::events_descriptor& e,
+                            const std::optional<h::digit_map_descriptor>& dm) const;
   result<void> check_signals(const termination& t, const h::signals_descriptor& s) const;
   /// Applies validated descriptors; fills `reply` with what the MG returns (Local SDP).
   result<void> apply_descriptors(termination& t, const h::descriptor_set& d, h::command_reply& reply);
@@ -192,6 +206,15 @@ class agent final : public mgcp::media_event_handler {
   bool report(termination& t, const h::event_spec& observed);
   void send_notify(const termination* t, const h::request_id& id, const h::event_spec& observed);
   void arm_inactivity();
+
+  // digits.cpp: dd/ce, digit map completion
+  result<tandem::mgcp::digit_map> digit_map_for(const termination& t, const h::requested_event& ce,
+                                               const std::optional<h::digit_map_descriptor>& dm) const;
+  void start_collection(termination& t);
+  void stop_collection(termination& t);
+  void collect_digit(termination& t, char digit);
+  void evaluate_digits(termination& t, bool timed_out);
+  void on_digit_timer(std::string key);
 
   // registration.cpp: ServiceChange toward the controllers
   void register_with(std::size_t index, h::service_change_method method, std::string reason);

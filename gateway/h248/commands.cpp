@@ -215,6 +215,7 @@ h::command_reply agent::subtract_one(termination& t, bool report_statistics) {
   r.kind = h::command_kind::subtract;
   r.termination.name = t.address.name();
   if (report_statistics) r.descriptors.statistics = statistics_of(t, t.final_statistics);
+  stop_collection(t);
   t.events.clear();
   t.events_id.reset();
   t.digit_map.reset();

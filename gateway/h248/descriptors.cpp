@@ -48,7 +48,7 @@ agent::result<void> agent::check_descriptors(const termination& t, const h::desc
   if (d.media)
     if (auto ok = check_media(t, *d.media); !ok) return ok;
   if (d.events)
-    if (auto ok = check_events(t, *d.events); !ok) return ok;
+    if (auto ok = check_events(t, *d.events, d.digit_map); !ok) return ok;
   if (d.signals)
     if (auto ok = check_signals(t, *d.signals); !ok) return ok;
   return {};
@@ -105,7 +105,8 @@ agent::result<void> agent::check_media(const termination& t, const h::media_desc
   return {};
 }
 
-agent::result<void> agent::check_events(const termination& t, const h::events_descriptor& e) const {
+agent::result<void> agent::check_events(const termination& t, const h::events_descriptor& e,
+                                        const std::optional<h::digit_map_descriptor>& dm) const {
   const bool rtp = t.address.kind == termination_kind::rtp;
   for (const auto& ev : e.events) {
     switch (event_support(ev.name, rtp, false)) {
@@ -118,7 +119,10 @@ agent::result<void> agent::check_events(const termination& t, const h::events_de
     }
     if (ev.embedded_signals || ev.embedded)
       return make_unexpected(error{h::error_code::not_implemented, "embedded signals and events are not supported"});
-    if (ev.digit_map) return make_unexpected(error{h::error_code::not_implemented, "event digit maps are not supported"});
+    const bool ce = lower(ev.name) == "dd/ce";
+    if (ev.digit_map && !ce) return make_unexpected(error{h::error_code::unknown_parameter, "DigitMap belongs to dd/ce"});
+    if (ce)
+      if (auto map = digit_map_for(t, ev, dm); !map) return make_unexpected(map.error());
   }
   return {};
 }
@@ -171,6 +175,7 @@ agent::result<void> agent::apply_descriptors(termination& t, const h::descriptor
   if (d.events) {
     t.events_id = d.events->id;
     t.events = d.events->events;
+    start_collection(t);  // dd/ce requested: a new collection; otherwise none
   }
   if (d.signals) start_signals(t, *d.signals);
   return {};

@@ -190,6 +190,9 @@ void agent::on_media_event(const mgcp::endpoint_address& e, const tandem::mgcp::
   if (where == by_endpoint_.end()) return;  // a virtual endpoint: the MGCP agent's
   auto* tdm = find(where->second);
   if (tdm == nullptr) return;
+  // dd/ce collects digits of the line (H.248.1 §7.1.14) besides any dd/dX event requested.
+  if (event.name.package == "D" && event.name.event.size() == 1 && event.name.connection.empty())
+    collect_digit(*tdm, event.name.event[0]);
   auto spec = h248_event(event);
   if (!spec) {
     count("events.unmapped");

@@ -74,7 +74,8 @@ item_support event_support(std::string_view name, bool on_rtp, bool on_root) {
   if (on_root) return item_support::unequipped;
   if (pkg == "dd") {
     if (in(item, digit_items)) return item_support::supported;
-    return item == "ce" ? item_support::unequipped : item_support::no_such_item;
+    if (item == "ce") return on_rtp ? item_support::unequipped : item_support::supported;
+    return item_support::no_such_item;
   }
   if (pkg == "tonedet") {
     if (item == "std") return on_rtp ? item_support::unequipped : item_support::supported;
@@ -200,6 +201,7 @@ std::vector<std::string> supported_events(bool on_rtp) {
     out.push_back("nt/netfail");
   } else {
     for (auto d : digit_items) out.push_back("dd/" + std::string(d));
+    out.push_back("dd/ce");
     out.push_back("tonedet/std");
     out.push_back("ct/cmp");
   }

@@ -122,11 +122,83 @@ TEST_F(events, when_the_controller_is_silent_past_mit_then_ito_is_notified_on_ro
   EXPECT_EQ(n[0].second.events[0].event.name, "it/ito");
 }
 
-TEST_F(events, when_unsupported_event_features_are_asked_then_501_or_512) {
+TEST_F(events, when_unsupported_event_features_are_asked_then_the_right_code) {
   auto r = request("Context = $ { Add = tdm/1/1 { Events = 1 { dd/ce { DigitMap = dialplan0 } } } }");
-  EXPECT_EQ(error_of(r), h::error_code::cannot_detect_event);
+  EXPECT_EQ(error_of(r), h::error_code::digit_map_undefined);
   r = request("Context = $ { Add = tdm/1/1 { Events = 1 { it/ito } } }");
   EXPECT_EQ(error_of(r), h::error_code::cannot_detect_event);
+  r = request("Context = $ { Add = tdm/1/1 { Events = 1 { dd/ce { DigitMap = { Gxx } } } } }");
+  EXPECT_EQ(error_of(r), h::error_code::unknown_value);
+  r = request("Context = $ { Add = tdm/1/1 { Events = 1 { dd/d1 { DigitMap = { xx } } } } }");
+  EXPECT_EQ(error_of(r), h::error_code::unknown_parameter);
+}
+
+class digit_maps : public events {
+ protected:
+  void dial(std::string_view digits) {
+    for (char d : digits)
+      service_->agent().on_media_event(slot1, tandem::mgcp::observed_event{{"D", std::string(1, d), ""}, {}});
+  }
+  /// The ds and Meth of the dd/ce Notify requests sent, in order.
+  std::vector<std::pair<std::string, std::string>> completions() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [term, oe] : notified())
+      for (const auto& e : oe.events)
+        if (e.event.name == "dd/ce" && e.event.parameters.size() == 2)
+          out.emplace_back(e.event.parameters[0].value.values[0], e.event.parameters[1].value.values[0]);
+    return out;
+  }
+};
+
+TEST_F(digit_maps, when_a_pattern_is_matched_unambiguously_then_ce_reports_the_digits_with_um) {
+  auto r = request(
+      "Context = $ { Add = tdm/1/1 { Events = 5 { dd/ce { DigitMap = { (0|[1-7]xxx|8xxxxxxx|Exx|9011x.) } } } } }");
+  ASSERT_FALSE(error_of(r));
+  dial("2345");
+  auto c = completions();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].first, "\"2345\"");
+  EXPECT_EQ(c[0].second, "UM");
+  answer_requests();
+  sent_.clear();
+  dial("*12");  // E is the star key
+  c = completions();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].first, "\"E12\"");
+}
+
+TEST_F(digit_maps, when_the_long_timer_ends_a_full_match_then_fm_and_a_short_timer_a_partial_then_pm) {
+  auto r = request(
+      "Context = - { Modify = tdm/1/1 { DigitMap = plan1 { S:2, L:8, (9011x.|8xxxxxxx) },"
+      " Events = 6 { dd/ce { DigitMap = plan1 } } } }");
+  ASSERT_FALSE(error_of(r));
+  dial("90115");
+  clock_.advance(std::chrono::seconds(7));
+  EXPECT_TRUE(completions().empty());
+  clock_.advance(std::chrono::seconds(1));
+  auto c = completions();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].first, "\"90115\"");
+  EXPECT_EQ(c[0].second, "FM");
+  answer_requests();
+  sent_.clear();
+  dial("812");
+  clock_.advance(std::chrono::seconds(2));
+  c = completions();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].first, "\"812\"");
+  EXPECT_EQ(c[0].second, "PM");
+}
+
+TEST_F(digit_maps, when_a_pattern_ends_with_a_timer_then_its_expiry_completes_it) {
+  auto r = request("Context = - { Modify = tdm/1/1 { Events = 7 { dd/ce { DigitMap = { S:3, (0S|00S|01x) } } } } }");
+  ASSERT_FALSE(error_of(r));
+  dial("0");
+  clock_.advance(std::chrono::seconds(3));
+  auto c = completions();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].first, "\"0\"");
+  EXPECT_EQ(c[0].second, "UM");
 }
 
 }  // namespace

@@ -135,6 +135,17 @@ class service_fixture : public ::testing::Test {
     }
     return out;
   }
+  /// Answers every request the gateway sent so far (as an MGC would: it stops retransmitting).
+  void answer_requests() {
+    const auto reqs = requests_sent();
+    for (const auto& [to, r] : reqs) {
+      const auto& a = r.actions.at(0);
+      const auto& c = a.commands.at(0);
+      from_mgc(fmt::format("MEGACO/1 [127.0.0.1]:2945\nReply = {} {{ Context = {} {{ {} = {} }} }}\n", r.id.value(),
+                           a.context.kind == h::context_kind::specific ? std::to_string(a.context.value) : "-",
+                           c.kind == h::command_kind::notify ? "Notify" : "ServiceChange", c.termination.name));
+    }
+  }
   std::uint32_t last_request_id() const {
     auto r = requests_sent();
     return r.empty() ? 0 : r.back().second.id.value();
