@@ -48,8 +48,12 @@ double seconds_between(std::chrono::system_clock::time_point a, std::chrono::sys
   return std::chrono::duration<double>(b - a).count();
 }
 
+/// "mgw1 ds/e1-1/5" for a PRI leg, the SIP URI for a SIP leg.
+std::string where(const pri_leg& l) { return l.gateway.empty() ? l.endpoint : l.gateway + " " + l.endpoint; }
+
 json leg_json(const pri_leg& l) {
-  return json{{"gateway", l.gateway},
+  return json{{"kind", l.kind == leg_kind::pri ? "pri" : "sip"},
+              {"gateway", l.gateway},
               {"endpoint", l.endpoint},
               {"span", l.span},
               {"channel", l.channel},
@@ -458,8 +462,8 @@ void ops_binding::impl::register_commands() {
                       {"state", std::string(to_string(c.state))},
                       {"calling", c.calling},
                       {"called", c.called},
-                      {"from", fmt::format("{} {}", o.gateway, o.endpoint)},
-                      {"to", t != nullptr ? json(fmt::format("{} {}", t->gateway, t->endpoint)) : json(nullptr)},
+                      {"from", where(o)},
+                      {"to", t != nullptr ? json(where(*t)) : json(nullptr)},
                       {"codec", c.codec_name.empty() ? json(nullptr) : json(c.codec_name)},
                       {"age_s", static_cast<long long>(seconds_between(c.seizure, std::chrono::system_clock::now()))}});
     }
