@@ -18,7 +18,9 @@
 5. tshark decodes every SIP, SDP, MGCP and Q.931 message of steps 1-4 with no malformed flag
    (Q.931 taken from the D-channel backhaul stream and written as LAPD frames).
 6. Malformed SIP datagrams: 400 where RFC 3261 asks for it, garbage dropped, and tandem-ca still
-   answers OPTIONS; SIGTERM exits 0. The CDR has a line per call with its SIP leg.
+   answers OPTIONS.
+7. SIGTERM with a SIP->PSTN call up: BYE (Reason: Q.850 cause 16) toward SIP, 16 toward the
+   exchange, exit 0. The CDR has a line per call with its SIP leg.
 Usage: sip_calls.py TANDEM_CA TANDEM_MGW TANDEM_PSTN
 """
 import csv
@@ -237,8 +239,30 @@ class RawSip:
                 continue
         return out
 
+    def receive(self, wait=5.0, final=True):
+        """Messages received within `wait` s (stops at a final response, or at the first
+        message when `final` is false)."""
+        out, end = [], time.monotonic() + wait
+        while time.monotonic() < end:
+            try:
+                data, _ = self.sock.recvfrom(65536)
+            except socket.timeout:
+                continue
+            out.append(data.decode("latin-1"))
+            if not final or not out[-1].startswith("SIP/2.0 1"):
+                break
+        return out
+
     def close(self):
         self.sock.close()
+
+
+def header(message, name):
+    """The value of the first `name` header of a SIP message, or None."""
+    for line in message.split("\r\n")[1:]:
+        if line.lower().startswith(name.lower() + ":"):
+            return line.split(":", 1)[1].strip()
+    return None
 
 
 def sip_exchange(port, text, wait=2.0):
@@ -559,6 +583,45 @@ def malformed(bed):
     log("malformed SIP: every case answered as RFC 3261 says; tandem-ca still answers OPTIONS with 200")
 
 
+def shutdown_with_sip_call(bed):
+    """A SIP->PSTN call up when tandem-ca gets SIGTERM: BYE toward SIP with Reason cause 16,
+    DISCONNECT 16 toward the exchange, exit 0."""
+    a = bed.a.client
+    seen = {e.get("call") for e in a.events if e.get("event") == "setup"}
+    uri = f"sip:022001@127.0.0.1:{bed.sip_port}"
+    raw = RawSip(bed.sip_port)
+    try:
+        raw.send(request("INVITE", uri, "shutdown-1", 1, body=SDP), wait=0.3)
+        ev = a.wait_event(lambda e: e.get("event") == "setup" and e.get("direction") == "incoming"
+                          and e.get("call") not in seen, timeout=15)
+        a.ok("answer", call=ev["call"])
+        out = raw.receive(wait=10)
+        check(out and status_of(out[-1]) == 200, f"INVITE for the shutdown call: {[status_of(x) for x in out]}")
+        ok = out[-1]
+        contact = header(ok, "Contact").strip("<>").split(">")[0]
+        ack = request("ACK", contact, "shutdown-1", 1).replace(f"To: <{contact}>", "To: " + header(ok, "To"))
+        ack = ack.replace("branch=z9hG4bK-shutdown-1-1", "branch=z9hG4bK-shutdown-1-ack")
+        raw.sock.sendto(ack.replace("{port}", str(raw.local)).encode(), ("127.0.0.1", bed.sip_port))
+        time.sleep(0.3)
+        bed.ca.proc.send_signal(signal.SIGTERM)
+        bye = raw.receive(wait=5, final=False)
+        check(bye and bye[0].startswith("BYE "), f"no BYE at SIGTERM: {bye[:1]}")
+        reason = header(bye[0], "Reason") or ""
+        check("cause=16" in reason, f"BYE at SIGTERM has Reason {reason!r}")
+        via, cseq = header(bye[0], "Via"), header(bye[0], "CSeq")
+        resp = "\r\n".join(["SIP/2.0 200 OK", f"Via: {via}", f"From: {header(bye[0], 'From')}",
+                             f"To: {header(bye[0], 'To')}", f"Call-ID: {header(bye[0], 'Call-ID')}",
+                             f"CSeq: {cseq}", "Content-Length: 0"]) + "\r\n\r\n"
+        raw.sock.sendto(resp.encode(), ("127.0.0.1", bed.sip_port))
+    finally:
+        raw.close()
+    ev = a.wait_event(lambda e: e.get("event") in ("disconnect", "release") and e.get("call") == ev["call"], timeout=10)
+    check(ev["cause"]["value"] == 16, f"A cleared at shutdown with {ev['cause']}")
+    rc = bed.ca.stop()
+    check(rc == 0, f"tandem-ca exited {rc} after SIGTERM")
+    log(f"SIGTERM with a SIP call up: BYE ({reason}) toward SIP, A cleared with 16, exit 0")
+
+
 def check_records(bed):
     rows = bed.cdr_rows()
     sip_rows = [r for r in rows if "sip" in (r.get("orig_kind", ""), r.get("term_kind", ""))
@@ -587,9 +650,8 @@ def main():
         registered_phone(bed)
         check_capture(bed)
         malformed(bed)
+        shutdown_with_sip_call(bed)
         check_records(bed)
-        rc = bed.ca.stop()
-        check(rc == 0, f"tandem-ca exited {rc} after SIGTERM")
         failed = False
     except (TestFailure, pstn_client.ControlError, TimeoutError) as e:
         log(f"FAIL: {e}")
