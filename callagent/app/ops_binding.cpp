@@ -250,7 +250,8 @@ void ops_binding::attach(call_agent& agent, const std::string& mgcp_address, std
   impl_->ops.metrics().adopt(impl_->ca_counters,
                              {{"ca.mgcp.rx.{verb}", "ca_mgcp_rx"},
                               {"ca.mgcp.tx.{verb}", "ca_mgcp_tx"},
-                              {"ca.gateways.rsip.{method}", "ca_gateways_rsip"}});
+                              {"ca.gateways.rsip.{method}", "ca_gateways_rsip"},
+                              {"ca.sip.rx.{code}", "ca_sip_failure_responses"}});
   impl_->ops.add_counters(impl_->ca_counters);
   impl_->ops.metrics().adopt(agent.mgcp_counters());
   impl_->ops.add_counters(agent.mgcp_counters());
