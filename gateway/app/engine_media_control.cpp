@@ -123,6 +123,8 @@ std::optional<media::connection_params> engine_media_control::params_of(const mg
   p.codec.vad = s.silence_suppression && (*factory)->info().has_vad;
   if (s.telephone_event_payload_type)
     p.telephone_event_payload_type = static_cast<std::uint8_t>(*s.telephone_event_payload_type);
+  if (s.comfort_noise_payload_type)
+    p.codec.comfort_noise_payload_type = static_cast<std::uint8_t>(*s.comfort_noise_payload_type);
   p.mode = mode_of(s.mode);
   if (s.remote) p.remote = media::remote_address{s.remote->address, s.remote->port};
   p.echo_canceller = s.echo_cancellation;

@@ -2,6 +2,8 @@
 #include "gateway/media/connection.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -126,10 +128,13 @@ void connection::handle_packet(const rtp::received_packet& p) noexcept {
         return;
     }
     if (!plays_to_line(mode_) && mode_ != connection_mode::netwloop) return;  // read and dropped
+    if (codec_->choice.comfort_noise_payload_type && p.payload_type == *codec_->choice.comfort_noise_payload_type)
+        return handle_comfort_noise(p);
     if (p.payload_type != codec_->choice.payload_type) {
         stats_->decode_errors.fetch_add(1, std::memory_order_relaxed);
         return;
     }
+    cn_active_ = false;  // audio again: the noise stops
     if (!rx_started_) {
         rx_started_ = true;
         rx_expected_ts_ = p.timestamp;
@@ -165,6 +170,44 @@ void connection::handle_packet(const rtp::received_packet& p) noexcept {
     const auto& info = codec_->choice.codec->info();
     // A packet ending in a SID frame (G.729 Annex B): keep making comfort noise in the gap.
     rx_comfort_noise_ = info.sid_bytes > 0 && p.payload.size() % info.bytes_per_frame == info.sid_bytes;
+}
+
+void connection::handle_comfort_noise(const rtp::received_packet& p) noexcept {
+    // RFC 3389 §3: the first octet is the noise level in -dBov (0..127; bit 7 reserved); the
+    // spectral parameters after it are not used (the noise is white).
+    if (p.payload.empty()) {
+        stats_->decode_errors.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    const unsigned level = p.payload[0] & 0x7fu;
+    // RFC 3389 §3.1: 0 dBov is a full-scale square wave (µ-law: ±8031 of 14 bits, ±32124 in
+    // our 16-bit samples). Uniform noise of that RMS has a peak sqrt(3) times higher.
+    cn_peak_ = 32124.0 * std::pow(10.0, -static_cast<double>(level) / 20.0) * std::sqrt(3.0);
+    cn_active_ = true;
+    if (!rx_started_) {
+        rx_started_ = true;
+        rx_expected_ts_ = p.timestamp;
+    }
+    rx_idle_ticks_ = 0;
+    rx_late_run_ = 0;
+    stats_->comfort_noise_received.fetch_add(1, std::memory_order_relaxed);
+}
+
+void connection::comfort_noise(std::size_t samples) noexcept {
+    std::array<std::int16_t, 160> noise{};
+    while (samples > 0) {
+        const std::size_t n = std::min(samples, noise.size());
+        for (std::size_t i = 0; i < n; ++i) {
+            cn_state_ ^= cn_state_ << 13;
+            cn_state_ ^= cn_state_ >> 17;
+            cn_state_ ^= cn_state_ << 5;
+            const double u = static_cast<double>(cn_state_) / 4294967295.0 * 2.0 - 1.0;  // [-1, 1]
+            noise[i] = static_cast<std::int16_t>(std::clamp(u * cn_peak_, -32767.0, 32767.0));
+        }
+        fifo_push(std::span<const std::int16_t>(noise.data(), n));
+        rx_expected_ts_ += static_cast<std::uint32_t>(n);
+        samples -= n;
+    }
 }
 
 bool connection::receive(std::span<std::int16_t> out) noexcept {
@@ -204,7 +247,9 @@ bool connection::receive(std::span<std::int16_t> out) noexcept {
     bool audible = false;
     if (plays && rx_started_) {
         ++rx_idle_ticks_;
-        if (fifo_fill_ < tick_ && (rx_idle_ticks_ <= max_conceal_ticks || rx_comfort_noise_))
+        if (fifo_fill_ < tick_ && cn_active_)
+            comfort_noise(tick_ - fifo_fill_);
+        else if (fifo_fill_ < tick_ && (rx_idle_ticks_ <= max_conceal_ticks || rx_comfort_noise_))
             conceal(tick_ - fifo_fill_);
         const std::size_t n = std::min<std::size_t>(fifo_fill_, tick_);
         std::copy_n(fifo_.begin(), n, out.begin());
@@ -228,7 +273,9 @@ unsigned connection::quiet_ticks() const noexcept {
     if (sends_to_network(mode_) || mode_ == connection_mode::netwloop || mode_ == connection_mode::netwtest) return 0;
     if (tev_playing_ || relay_digit_ != 0 || session_->has_pending()) return 0;
     const bool plays = plays_to_line(mode_) || mode_ == connection_mode::netwloop;
-    if (plays && rx_started_ && (fifo_fill_ > 0 || rx_idle_ticks_ <= max_conceal_ticks || rx_comfort_noise_)) return 0;
+    if (plays && rx_started_ &&
+        (fifo_fill_ > 0 || rx_idle_ticks_ <= max_conceal_ticks || rx_comfort_noise_ || cn_active_))
+        return 0;
     // The tick that reaches idle_poll_ticks (or the timeout) must run.
     // Without a remote address oRTP has no report to send: only a readable socket (woken by
     // the engine) or the RTP timeout needs a tick then.
@@ -390,6 +437,7 @@ std::unique_ptr<codec_pipeline> connection::apply(const connection_changes& c,
         fifo_fill_ = 0;
         rx_started_ = false;
         rx_late_run_ = 0;
+        cn_active_ = false;
         marker_next_ = true;
     }
     return codec;  // the old pipeline (or null): freed by the control thread

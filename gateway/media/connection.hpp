@@ -58,6 +58,9 @@ struct codec_choice {
     std::uint8_t payload_type = 0;
     std::chrono::milliseconds ptime{20};
     bool vad = false;  ///< G.729 Annex B / silence suppression when the codec has it
+    /// RFC 3389 comfort noise packets accepted on this payload type (G.711 legs): the gap
+    /// after one is filled with noise at its level. We never send CN.
+    std::optional<std::uint8_t> comfort_noise_payload_type;
 };
 
 struct remote_address {
@@ -101,7 +104,8 @@ struct published_statistics {
     std::atomic<std::int64_t> packets_lost{0};
     std::atomic<std::uint32_t> jitter_ms{0}, latency_ms{0};
     std::atomic<std::uint64_t> frames_concealed{0}, late_packets{0}, playout_resyncs{0}, events_sent{0},
-        events_received{0}, digits_detected{0}, decode_errors{0}, rtcp_sent{0}, rtcp_received{0};
+        events_received{0}, digits_detected{0}, decode_errors{0}, rtcp_sent{0}, rtcp_received{0},
+        comfort_noise_received{0};  ///< RFC 3389 CN packets taken
 };
 
 /// The codec half of a pipeline: built on the control thread, swapped in on the media thread.
@@ -179,6 +183,9 @@ private:
     connection() = default;
     void handle_packet(const rtp::received_packet& p) noexcept;
     void conceal(std::size_t samples) noexcept;
+    /// RFC 3389: a CN packet sets the level of the noise that fills the gap after it.
+    void handle_comfort_noise(const rtp::received_packet& p) noexcept;
+    void comfort_noise(std::size_t samples) noexcept;
     void fifo_push(std::span<const std::int16_t> pcm) noexcept;
     void encode_block(std::span<const std::int16_t> pcm) noexcept;
     void relay_dtmf(const dtmf_detector::result& r) noexcept;
@@ -236,6 +243,9 @@ private:
     unsigned timeout_ticks_ = 0;        ///< rtp_timeout in ticks (0: off)
     unsigned silent_ticks_ = 0;         ///< ticks without any RTP packet
     bool rx_comfort_noise_ = false;     ///< the last packet ended in a SID frame
+    bool cn_active_ = false;            ///< an RFC 3389 CN packet came after the last audio
+    double cn_peak_ = 0;                ///< its level, as the peak of uniform noise
+    std::uint32_t cn_state_ = 0x12345678u;  ///< xorshift32 state of the noise
     bool timed_out_ = false;
 
     // readiness (media thread)

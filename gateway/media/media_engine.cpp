@@ -113,6 +113,7 @@ expected<connection_info, media_error> media_engine::create_connection(endpoint_
     rc.payload_type = p.codec.payload_type;
     rc.clock_rate = p.codec.codec->info().clock_rate;
     rc.telephone_event_payload_type = p.telephone_event_payload_type;
+    rc.comfort_noise_payload_type = p.codec.comfort_noise_payload_type;
     rc.jitter = p.jitter;
     rc.latch_remote = p.latch_remote;
     rc.rtcp = p.rtcp;
@@ -212,6 +213,7 @@ expected<connection_statistics, media_error> media_engine::statistics(connection
     s.events_received = p.events_received.load();
     s.digits_detected = p.digits_detected.load();
     s.decode_errors = p.decode_errors.load();
+    s.comfort_noise_received = p.comfort_noise_received.load();
     s.rtcp_sent = p.rtcp_sent.load();
     s.rtcp_received = p.rtcp_received.load();
     return s;

@@ -64,7 +64,8 @@ struct connection_statistics {
     std::int64_t packets_lost = 0;
     std::uint32_t jitter_ms = 0, latency_ms = 0;
     std::uint64_t frames_concealed = 0, late_packets = 0, playout_resyncs = 0, events_sent = 0, events_received = 0,
-                  digits_detected = 0, decode_errors = 0, rtcp_sent = 0, rtcp_received = 0;
+                  digits_detected = 0, decode_errors = 0, rtcp_sent = 0, rtcp_received = 0,
+                  comfort_noise_received = 0;
 };
 
 class media_engine final : private media_event_notifier {

@@ -135,6 +135,11 @@ expected<negotiation_result, rejection> negotiate(const negotiation_input& in) {
         if (in.dtmf_relay) r.telephone_event_payload_type = pt;
         continue;
       }
+      // RFC 3389 §5: CN is 13 (static) or a dynamic type mapped to CN/8000.
+      if ((map == nullptr && pt == 13) || (map != nullptr && iequals(map->encoding, "CN") && map->clock_rate == 8000)) {
+        if (!r.comfort_noise_payload_type) r.comfort_noise_payload_type = pt;
+        continue;
+      }
       const codec_capability* cap = nullptr;
       if (map != nullptr) {
         cap = find_cap(caps, map->encoding);
@@ -165,6 +170,8 @@ expected<negotiation_result, rejection> negotiate(const negotiation_input& in) {
     if (in.dtmf_relay) r.telephone_event_payload_type = in.telephone_event_payload_type;
   }
   if (r.codecs.empty()) return make_unexpected(reject(failure::codec_negotiation_failed, "no codec in common"));
+  const auto& chosen = r.codecs.front().encoding;
+  if (!iequals(chosen, "PCMU") && !iequals(chosen, "PCMA")) r.comfort_noise_payload_type.reset();
 
   // ptime: L: p: first, then the remote a=ptime, then the codec's default, each if allowed.
   const codec_capability* first = find_cap(caps, r.codecs.front().encoding);
@@ -201,6 +208,10 @@ std::string build_answer(const negotiation_result& n, const local_media& local, 
   if (n.telephone_event_payload_type) {
     m.formats.push_back(std::to_string(*n.telephone_event_payload_type));
     m.rtpmaps.push_back({*n.telephone_event_payload_type, "telephone-event", 8000, 0, "0-15"});
+  }
+  if (n.comfort_noise_payload_type) {
+    m.formats.push_back(std::to_string(*n.comfort_noise_payload_type));
+    m.rtpmaps.push_back({*n.comfort_noise_payload_type, "CN", 8000, 0, {}});
   }
   m.ptime_ms = static_cast<unsigned>(n.ptime.count());
   switch (mode) {

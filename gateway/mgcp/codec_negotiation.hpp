@@ -50,6 +50,9 @@ struct negotiation_input {
 struct negotiation_result {
   std::vector<negotiated_codec> codecs;
   std::optional<unsigned> telephone_event_payload_type;
+  /// RFC 3389 comfort noise ("CN", static 13 or dynamic): answered when the offer lists it and
+  /// the audio codec is G.711 (codecs with their own silence frames, G.729 Annex B, keep those).
+  std::optional<unsigned> comfort_noise_payload_type;
   std::chrono::milliseconds ptime{20};
   std::optional<remote_media> remote;
 };

@@ -25,6 +25,7 @@ media_settings settings_from(const negotiation_result& n, const m::connection_mo
   s.mode = mode.kind;
   s.codecs = n.codecs;
   s.telephone_event_payload_type = n.telephone_event_payload_type;
+  s.comfort_noise_payload_type = n.comfort_noise_payload_type;
   s.ptime = n.ptime;
   s.remote = n.remote;
   s.echo_cancellation = lco != nullptr && lco->echo_cancellation ? *lco->echo_cancellation : echo_default;

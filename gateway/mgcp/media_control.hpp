@@ -40,6 +40,7 @@ struct media_settings {
   tandem::mgcp::connection_mode_kind mode = tandem::mgcp::connection_mode_kind::inactive;
   std::vector<negotiated_codec> codecs;
   std::optional<unsigned> telephone_event_payload_type;  ///< RFC 4733 relay when set
+  std::optional<unsigned> comfort_noise_payload_type;    ///< RFC 3389 CN received when set
   std::chrono::milliseconds ptime{20};
   std::optional<remote_media> remote;  ///< none until the remote SDP is known
   /// CRCX with Z2 (RFC 3435 §2.3.5): the connection on the second endpoint that this one is

@@ -263,6 +263,12 @@ expected<std::unique_ptr<rtp_session>, rtp_error> rtp_session::create(const rtp_
     if (c.telephone_event_payload_type)
         rtp_profile_set_payload(profile, *c.telephone_event_payload_type,
                                 payload_type_clone(&payload_type_telephone_event));
+    // RFC 3389 comfort noise: the negotiated type, and the static 13 when nothing else uses it
+    // (an MDCX may bring CN later; the connection decides whether it accepts the packets).
+    for (std::optional<std::uint8_t> cn : {c.comfort_noise_payload_type, std::optional<std::uint8_t>(13)})
+        if (cn && *cn <= 127 && *cn != c.payload_type && cn != c.telephone_event_payload_type &&
+            rtp_profile_get_payload(profile, *cn) == nullptr)
+            rtp_profile_set_payload(profile, *cn, payload_type_clone(&payload_type_cn));
 
     RtpSession* s = rtp_session_new(RTP_SESSION_SENDRECV);
     if (s == nullptr) {

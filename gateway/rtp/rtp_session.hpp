@@ -51,6 +51,8 @@ struct rtp_session_config {
     bool latch_remote = false;
     bool rtcp = true;
     std::chrono::milliseconds rtcp_interval{5000};
+    /// RFC 3389 comfort noise on a dynamic type (static 13 is always known to the session).
+    std::optional<std::uint8_t> comfort_noise_payload_type;
 };
 
 /// One RFC 4733 §2.3 event block as received.

@@ -119,7 +119,7 @@ TEST(mdcx, when_both_ends_change_codec_then_audio_keeps_flowing_in_the_new_codec
     };
     EXPECT_GT(level(60), -20.0);
     media::connection_changes to_g729;
-    to_g729.codec = media::codec_choice{*codec_registry().find("G729"), 18, std::chrono::milliseconds(20), false};
+    to_g729.codec = media::codec_choice{*codec_registry().find("G729"), 18, std::chrono::milliseconds(20), false, std::nullopt};
     ASSERT_TRUE(bench.engine->modify_connection(a->id, to_g729));
     ASSERT_TRUE(bench.engine->modify_connection(b->id, to_g729));
     const double after = level(80);
@@ -128,7 +128,7 @@ TEST(mdcx, when_both_ends_change_codec_then_audio_keeps_flowing_in_the_new_codec
                 static_cast<unsigned long long>(sb->decode_errors));
     EXPECT_GT(after, -20.0);
     media::connection_changes bad;
-    bad.codec = media::codec_choice{*codec_registry().find("G729"), 18, std::chrono::milliseconds(15), false};
+    bad.codec = media::codec_choice{*codec_registry().find("G729"), 18, std::chrono::milliseconds(15), false, std::nullopt};
     EXPECT_EQ(bench.engine->modify_connection(a->id, bad).error(), media::media_error::unsupported_ptime);
 }
 

@@ -82,3 +82,44 @@ TEST_F(negotiation, when_there_is_no_remote_then_we_offer_everything_with_teleph
 
 }  // namespace
 }  // namespace tandem::gateway::mgcp
+
+namespace tandem::gateway::mgcp {
+namespace {
+
+constexpr const char* offer_head = "v=0\r\no=- 1 1 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\n";
+
+TEST_F(negotiation, when_a_g711_offer_lists_static_cn_then_the_answer_accepts_it_with_its_rtpmap) {
+  auto r = run(nullptr, (std::string(offer_head) + "m=audio 4000 RTP/AVP 0 13 101\r\na=rtpmap:101 telephone-event/8000\r\n").c_str());
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->codecs.front().encoding, "PCMU");
+  EXPECT_EQ(r->comfort_noise_payload_type, 13u);
+  const auto sdp = build_answer(*r, local_media{"127.0.0.1", 16000}, tandem::mgcp::connection_mode_kind::sendrecv, 1, 1);
+  EXPECT_NE(sdp.find("m=audio 16000 RTP/AVP 0 101 13\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("a=rtpmap:13 CN/8000"), std::string::npos) << sdp;
+}
+
+TEST_F(negotiation, when_cn_is_offered_on_a_dynamic_type_then_that_type_is_answered) {
+  auto r = run(nullptr, (std::string(offer_head) + "m=audio 4000 RTP/AVP 8 97\r\na=rtpmap:97 CN/8000\r\n").c_str());
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->comfort_noise_payload_type, 97u);
+}
+
+TEST_F(negotiation, when_cn_is_not_offered_or_the_codec_is_not_g711_then_no_cn_is_answered) {
+  auto plain = run(nullptr, (std::string(offer_head) + "m=audio 4000 RTP/AVP 0\r\n").c_str());
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->comfort_noise_payload_type.has_value());
+  const auto sdp = build_answer(*plain, local_media{"127.0.0.1", 16000}, tandem::mgcp::connection_mode_kind::sendrecv, 1, 1);
+  EXPECT_EQ(sdp.find("CN/8000"), std::string::npos) << sdp;
+  // G.729 has its own silence frames (Annex B): RFC 3389 CN is not for it.
+  auto g729 = run(nullptr, (std::string(offer_head) + "m=audio 4000 RTP/AVP 18 13\r\n").c_str());
+  ASSERT_TRUE(g729.has_value());
+  EXPECT_EQ(g729->codecs.front().encoding, "G729");
+  EXPECT_FALSE(g729->comfort_noise_payload_type.has_value());
+  // Without a remote offer (the first leg) CN is not offered.
+  auto first_leg = run(nullptr, nullptr);
+  ASSERT_TRUE(first_leg.has_value());
+  EXPECT_FALSE(first_leg->comfort_noise_payload_type.has_value());
+}
+
+}  // namespace
+}  // namespace tandem::gateway::mgcp
