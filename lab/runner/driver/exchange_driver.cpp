@@ -79,7 +79,7 @@ void exchange_driver::read_sip_call(sip_call& c) {
         if (s < 300) add("connect", "active");
       }
       if (s >= 300 && leg.find("release") == nullptr)
-        leg.events.push_back({"release", std::nullopt, fmt::format("SIP {}", s)});
+        leg.events.push_back({"release", q850_cause_of_sip_status(s), fmt::format("SIP {}, RFC 3398", s)});
     } else if (m.method == "BYE") {
       add("disconnect", "disconnected");
       add("release", "released");

@@ -121,6 +121,27 @@ std::string sipp_uac_xml(const std::string& calling, const std::string& codec) {
       calling, from, calling, sdp(codec), errors, from, from);
 }
 
+std::optional<int> q850_cause_of_sip_status(int status) {
+  // RFC 3398 §7.2.4.1, SIP status -> ISUP cause value.
+  switch (status) {
+    case 400: case 481: case 500: case 503: return 41;   // temporary failure
+    case 401: case 402: case 403: case 407: case 603: return 21;  // call rejected
+    case 404: case 485: case 604: return 1;              // unallocated number
+    case 405: return 63;
+    case 406: case 415: case 501: return 79;
+    case 408: case 504: return 102;                      // recovery on timer expiry
+    case 410: return 22;                                 // number changed
+    case 413: case 414: case 416: case 420: case 488: case 505: case 513: return 127;  // interworking
+    case 480: return 18;                                 // no user responding
+    case 482: case 483: return 25;
+    case 484: return 28;                                 // invalid number format
+    case 486: case 600: return 17;                       // user busy
+    case 502: return 38;                                 // network out of order
+    case 606: return 58;
+    default: return std::nullopt;
+  }
+}
+
 std::vector<sip_trace_message> parse_sipp_trace(std::string_view text) {
   // Each message: a line "UDP message received [N] bytes :" (or "sent"), a blank line, then
   // the SIP start line.

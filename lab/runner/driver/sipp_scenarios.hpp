@@ -29,6 +29,10 @@ struct sip_trace_message {
   std::string method;         ///< a request's method
 };
 
+/// The Q.850 cause of a SIP final error response (RFC 3398 §7.2.4.1), so that a SIP caller's
+/// leg reads as a PSTN one (`expect alice busy` for 486). nullopt for 2xx and unlisted codes.
+[[nodiscard]] std::optional<int> q850_cause_of_sip_status(int status);
+
 /// Reads sipp's `-trace_msg` file text: each message's direction and first line.
 [[nodiscard]] std::vector<sip_trace_message> parse_sipp_trace(std::string_view text);
 

@@ -137,6 +137,16 @@ TEST(sip_ua, when_sipps_trace_is_read_then_each_message_has_its_direction_and_st
   EXPECT_FALSE(m[3].status.has_value());
 }
 
+TEST(sip_ua, when_a_sip_call_fails_then_its_status_reads_as_the_rfc_3398_cause) {
+  EXPECT_EQ(q850_cause_of_sip_status(486), 17);
+  EXPECT_EQ(q850_cause_of_sip_status(404), 1);
+  EXPECT_EQ(q850_cause_of_sip_status(480), 18);
+  EXPECT_EQ(q850_cause_of_sip_status(503), 41);
+  EXPECT_EQ(q850_cause_of_sip_status(603), 21);
+  EXPECT_FALSE(q850_cause_of_sip_status(200).has_value());
+  EXPECT_FALSE(q850_cause_of_sip_status(599).has_value());
+}
+
 TEST(sip_ua, when_a_scenario_expects_a_sip_status_then_it_parses_and_is_checked_against_the_lab) {
   auto s = parse_scenarios("scenario \"x\"\ncall alice:5001 -> A:1001 dial 011001\nexpect alice status 486 within 3s\n",
                            "x.scn");
