@@ -243,6 +243,12 @@ def show_commands(bed):
     bad = subprocess.run([bed.ca.binary, "--config", bed.ca.config, "--log-level", "info,q931=loud"], capture_output=True,
                          text=True, timeout=10)
     check(bad.returncode == 2 and "q931=loud" in bad.stderr, f"tandem-ca --log-level q931=loud: {bad.returncode} {bad.stderr!r}")
+    helps = [row["command"] for row in ca.json("help")]
+    check(any(h.startswith("block") for h in helps) and any(h.startswith("reload routes") for h in helps), f"help {helps}")
+    check(ca.json("help", "block")["arguments"][0]["name"] == "gateway", "help block")
+    rows = ca.json("counters", "ca.audit")
+    check(rows and all(r["counter"].startswith("ca.audit") for r in rows), f"counters ca.audit: {rows}")
+    check(any(r["counter"] == "mgcp_agent.rx.auep" for r in g1.json("counters", "mgcp_agent.rx")), "mgw counters")
     ca.run("show", "nothing", want=2)
     ca.run("log", "level", "q931", "loud", want=2)
     check(ca.json("log", "level", "q931", "debug")["level"] == "debug", "log level q931 debug")
@@ -382,7 +388,14 @@ def main():
         bed.b_calls_seen.add(ev["call"])
         b.ok("answer", call=ev["call"])
         ca_test.event(a, "connect", r["call"])
-        hang_up_from_a(bed, r["call"], ev["call"])
+        # This one is cleared from exchange A's operations socket.
+        pa = bed.ctl["a"]
+        check(pa.json("show", "call", r["call"])["state"] == "active", "exchange A show call")
+        check("cleared with cause 16" in pa.text("release", r["call"], "cause=16"), "exchange A release")
+        ev2 = b.wait_event(lambda e: e.get("event") in ("disconnect", "release") and e.get("call") == ev["call"], timeout=15)
+        check(ev2["cause"]["value"] == 16, f"B cleared with {ev2['cause']['value']} after exchange A's release")
+        ca_test.event(a, "release", r["call"])
+        pa.run("release", r["call"], want=1)  # already released: conflict
         calls.append(("02022001", "16"))
         wait_no_calls(bed)
 
