@@ -7,8 +7,8 @@ Every daemon runs with a metrics endpoint (port 0, the bound port read from its 
 control socket. The test places calls and checks, with tandem-ctl (text and --json) and
 /metrics:
   - the show commands of each daemon, and clear errors (exit 3) for unknown objects;
-  - busy-out under load: with a call up, every circuit toward B is blocked; the call goes on
-    and ends normally (16), a new call is refused with cause 34; unblock and calls pass again;
+  - busy-out under load: with three calls up, every circuit toward B is blocked; the calls go on
+    and end normally (16), a new call is refused with cause 34; unblock and calls pass again;
   - drain of a gateway (new calls refused with 34, the call up finishes), undrain;
   - release of one call from the call agent (16 on both sides, record says call_agent);
   - reload of the routes with a call up (the call survives, the new route works, a broken file
@@ -319,17 +319,20 @@ def main():
         check(value(bed.gw1.metrics(), "tandem_mgw_connections") == 1, "tandem_mgw_connections on mgw1 != 1")
         check(value(bed.gw1.metrics(), "tandem_mgw_endpoints", state="connected") == 1, "mgw1 connected endpoints")
 
-        # Busy-out under load: every circuit toward B blocked with the call up.
+        # Busy-out under load: every circuit toward B blocked with three calls up. They go on
+        # (signalling and media both ways) and end normally; a new call is refused with 34.
+        up = [(a_call, b_call)] + [ca_test.answered_call(bed) for _ in range(2)]
         out = ca.text("block", bed.gw2.name)
         log(f"block {bed.gw2.name}: {out.strip()}")
-        check("30 circuit(s) blocked" in out and "1 busy" in out, f"block answer {out!r}")
+        check("30 circuit(s) blocked" in out and "3 busy" in out, f"block answer {out!r}")
         check(value(bed.ca.metrics(), "tandem_ca_circuits_admin_blocked", gateway=bed.gw2.name) == 30, "admin gauge")
         refused_with(bed, "02012001", 34)
         calls.append(("02012001", "34"))
-        check([r["state"] for r in ca_calls(bed)] == ["answered"], f"the call up was touched: {ca_calls(bed)}")
-        a.ok("dtmf", call=a_call, digits="5")  # still a call, signalling answers
-        hang_up_from_a(bed, a_call, b_call)
-        calls.append(("02012001", "16"))
+        check([r["state"] for r in ca_calls(bed)] == ["answered"] * 3, f"the calls up were touched: {ca_calls(bed)}")
+        check(value(bed.gw2.metrics(), "tandem_mgw_connections") == 3, "mgw2 lost a connection under the busy-out")
+        for ac, bc in up:
+            hang_up_from_a(bed, ac, bc)
+            calls.append(("02012001", "16"))
         wait_no_calls(bed)
         blocked = ca.json("show", "circuits", bed.gw2.name, "blocked")
         check(len(blocked) == 30, f"after the call, all 30 circuits of mgw2 blocked: {len(blocked)}")
