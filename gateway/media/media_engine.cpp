@@ -363,7 +363,9 @@ void media_engine::catch_up(std::size_t i, std::uint64_t through) noexcept {
 }
 
 void media_engine::tick(const tdm::block* rx, tdm::block* tx) noexcept {
-    // Everything queued (at most queue_capacity): applying a command only moves pointers.
+    // Everything queued (at most queue_capacity): applying a command moves pointers, and for an
+    // added or removed connection registers or drops its two sockets with epoll (no allocation
+    // on our side).
     for (std::size_t n = 0; n < config_.queue_capacity; ++n) {
         auto cmd = commands_.pop();
         if (!cmd) break;

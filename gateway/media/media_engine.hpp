@@ -8,8 +8,9 @@
 ///   next_event()                     ◄── event queue ───  DTMF digits, answer tone, RTP timeout
 ///
 /// Everything a connection needs (sockets, codecs, DSP state, buffers) is allocated by
-/// `create_connection` on the control thread; the media thread only moves pointers, and what
-/// it removes goes back to the control thread to be freed. Neither side ever waits for the
+/// `create_connection` on the control thread; the media thread only moves pointers (and adds or
+/// removes the connection's sockets in its epoll set), and what it removes goes back to the
+/// control thread to be freed. Neither side ever waits for the
 /// other: a full queue is the error value `queue_full`.
 ///
 /// Threading: `tick` on the media thread only; every other member on the control thread only.
