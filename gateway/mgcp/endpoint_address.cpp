@@ -123,7 +123,7 @@ bool name_pattern::term_matches(const term& t, std::string_view value) {
 bool name_pattern::matches(const endpoint_address& a) const {
   // The terms of a.local_name(), written into stack buffers (no allocation: "any of" and
   // "all of" resolution call this once per endpoint).
-  std::array<char, 16> kind_buf{}, span_buf{}, index_buf{};
+  std::array<char, 16> kind_buf{}, slot_buf{}, index_buf{};
   auto number = [](std::array<char, 16>& buf, std::size_t at, unsigned n) {
     const auto r = std::to_chars(buf.data() + at, buf.data() + buf.size(), n);
     return std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data()));
@@ -140,7 +140,7 @@ bool name_pattern::matches(const endpoint_address& a) const {
     kind_buf[2] = '-';
     names[0] = "ds";
     names[1] = number(kind_buf, 3, a.span);
-    names[2] = number(span_buf, 0, a.index);
+    names[2] = number(slot_buf, 0, a.index);
     count = 3;
   }
   for (std::size_t i = 0; i < terms_.size(); ++i) {
