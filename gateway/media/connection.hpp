@@ -97,7 +97,8 @@ struct connection_changes {
     std::optional<codec_choice> codec;
 };
 
-/// Counters published by the media thread every tick, read by the control thread (MGCP P:).
+/// Counters published by the media thread (the RTP ones when a packet moved, the others as they
+/// change), read by the control thread (MGCP P:).
 struct published_statistics {
     std::atomic<std::uint64_t> packets_sent{0}, octets_sent{0}, packets_received{0},
         octets_received{0};
