@@ -2,30 +2,36 @@
 """The call agent benchmark: call setup rates and CPU per call of tandem-ca, with its anchors
 measured in the same run, printed as one table (docs/performance.md, section "Call agent").
 
-    bench/callagent/run.py [--build DIR] [--seconds S] [--spans N] [--hold N] [--smoke] ...
+    bench/callagent/run.py [--build DIR] [--seconds S] [--spans N] [--hold N] [--sip auto|on|off]
+                           [--smoke] [--keep] ...        (--help lists every option)
 
-What it measures, in this order, each at rising rates for a bounded time per step, stopping at
-the first step with a failed call:
+What it measures, in this order, each at rising rates for a bounded time per step (--seconds),
+stopping at the first step with a failed call:
   1. anchors: `sipp -sn uac` against `sipp -sn uas` (the load tool's ceiling), and kamailio as
      a transaction-stateful proxy (tm, t_relay) between two sipps, with kamailio's CPU time per
      call (utime + stime of all its processes from /proc over the step, divided by the calls);
-  2. tandem-ca's resident memory per active call: (VmRSS with N calls up - VmRSS idle) / N;
-  3. PSTN-IP-PSTN call setup: two tandem-pstn exchanges, two tandem-mgw and one tandem-ca
-     (pstn_bed.py), calls from exchange A to exchange B, released as soon as they connect;
-     the highest rate with zero failed calls, and tandem-ca's CPU time per call;
-  4. SIP->PSTN through tandem-ca, when tandem-ca has SIP; otherwise a "not measured" row.
+  2. in a first lab (pstn_bed.py: two tandem-pstn exchanges, two tandem-mgw, one tandem-ca, PCMU
+     on the IP leg): tandem-ca's resident memory per active call, (VmRSS with N calls up - VmRSS
+     idle) / N; then SIP->PSTN calls, sipp (sip_to_pstn.xml) into tandem-ca's SIP port, routed
+     over PRI to exchange B: the highest rate with no failed call, tandem-ca's CPU per call and
+     its ratio to kamailio's at a like rate (goal at most 2x). Until callagent/sip is committed
+     this row says "not measured: tandem-ca has no SIP yet";
+  3. in a second, fresh lab (--codec, G.729 by default): PSTN-IP-PSTN calls driven by exchange A
+     (pstn_load.py), released as soon as they connect: the highest rate with zero failed calls,
+     tandem-ca's CPU per call, every lab process's CPU per call, post-dial delay.
 The 1-minute load average is printed with every step: other work on the host makes absolute
 figures noisy; ratios taken in one run hold better.
 
 Every process listens on 127.0.0.1 on free ports; kamailio runs with a configuration written
 here (never the system's one on 5060). Everything started is stopped at the end, also on
-failure or Ctrl-C. --smoke runs each part once at a tiny rate (under 30 s) and exits non-zero
-unless every part completed its calls; it is the ctest test bench_callagent.smoke.
+failure or Ctrl-C. --smoke runs each part once at a tiny rate (about 20 s) and exits non-zero
+unless every part completed its calls with none failed; it is the ctest test
+bench_callagent.smoke.
 Exit status: 0 when the run completed (whatever the figures), 1 on a failed smoke run, 2 when
-the run could not be done (a tool missing, a process not starting).
+the run could not be done (a tool missing, a process not starting); the table of what was
+measured is printed in every case.
 """
 import argparse
-import math
 import os
 import subprocess
 import sys
@@ -35,15 +41,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import procstat  # noqa: E402
+import report  # noqa: E402
+from report import Table, kamailio_at, us  # noqa: E402
 import pstn_bed  # noqa: E402
 import pstn_load  # noqa: E402
 import sip_anchors  # noqa: E402
 from sip_anchors import BenchError  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-KIB_GOAL = 64
-CPU_RATIO_GOAL = 2.0
-LAB_RATE_GOAL = 500
 
 
 SMOKE = False      # --smoke: outcomes only, a failed step is run again (Steps)
@@ -87,37 +92,6 @@ def log(msg):
 
 def rates(text):
     return [int(x) for x in text.split(",") if x.strip()]
-
-
-def us(seconds_per_call):
-    """A CPU time per call; "-" when none was measured (also when the step took less than one
-    clock tick of CPU: /proc counts in ticks)."""
-    return f"{seconds_per_call * 1e6:,.0f} µs" if seconds_per_call else "-"
-
-
-class Table:
-    def __init__(self):
-        self.rows = []
-
-    def step(self, what, rate, calls, ok, failed, achieved, cpu_per_call, note=""):
-        self.rows.append((what, f"{rate:,}", f"{calls:,}", f"{ok:,}", f"{failed:,}",
-                          f"{achieved:,.0f}" if achieved == achieved else "-", us(cpu_per_call),
-                          f"{procstat.load_average():.1f}", note))
-
-    def idle(self, what, cpu_per_s):
-        # /proc counts CPU time in clock ticks: nothing seen means less than one tick.
-        figure = f"{cpu_per_s * 1000:.1f}" if cpu_per_s > 0 else f"< {procstat.TICK_S / IDLE_S * 1000:.1f}"
-        self.rows.append((what, "0", "0", "-", "-", "-", "-", f"{procstat.load_average():.1f}",
-                          f"idle CPU {figure} ms per second"))
-
-    def print(self, out):
-        head = ("path", "cps tried", "calls", "ok", "failed", "cps achieved", "CPU/call", "load", "notes")
-        widths = [max(len(str(r[i])) for r in self.rows + [head]) for i in range(len(head))]
-        line = " | ".join(h.ljust(w) for h, w in zip(head, widths))
-        print(line, file=out)
-        print("-+-".join("-" * w for w in widths), file=out)
-        for r in self.rows:
-            print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths)), file=out)
 
 
 # -- 1. anchors ------------------------------------------------------------------------------------
@@ -167,7 +141,7 @@ def kamailio_proxy(workdir, table, step_rates, seconds):
     best, passed = None, {}
     try:
         idle = idle_cpu({"kamailio": kam.cpu_meter()}, IDLE_S)["kamailio"]
-        table.idle("kamailio (tm), no calls", idle)
+        table.idle("kamailio (tm), no calls", idle, IDLE_S)
         steps = Steps(step_rates)
         for rate in steps:
             uas = sip_anchors.SippUas(workdir, pstn_bed.harness.free_udp_port(), tag=f"kam-uas-{rate}")
@@ -268,16 +242,6 @@ def pstn_rates(lab, driver, table, step_rates, seconds):
 
 
 SIP_SCENARIO = os.path.join(HERE, "sip_to_pstn.xml")
-
-
-def kamailio_at(kam, rate):
-    """Kamailio's CPU per call from its passing step nearest to `rate` (its CPU per call falls as
-    the rate rises, so ratios are taken at like rates): (that rate, seconds per call)."""
-    steps = kam[2] if kam else {}
-    if not steps:
-        return None, None
-    at = min(steps, key=lambda r: (abs(math.log(r / rate)), -r))
-    return at, steps[at]
 
 
 def sip_to_pstn(lab, workdir, table, step_rates, seconds, kam):
@@ -434,7 +398,7 @@ def main():
         # 2-core host starve the sim spans into alarm). tandem-ca's work is the same for any codec.
         lab, driver = start_lab(args, (ca_bin, mgw_bin, pstn_bin), workdir, "lab1", sip, "PCMU")
         idle = idle_cpu({name: procstat.CpuMeter(pid) for name, pid in lab.pids().items()}, IDLE_S)
-        table.idle(f"tandem-ca ({lab.spans} PRI spans/side), no calls", idle["tandem-ca"])
+        table.idle(f"tandem-ca ({lab.spans} PRI spans/side), no calls", idle["tandem-ca"], IDLE_S)
         log(f"lab idle CPU per second: {idle}")
         try:
             results["memory"] = memory_per_call(lab, driver, args.hold, notes)
@@ -472,66 +436,8 @@ def main():
           f"{procstat.load_average():.1f} at end; {args.seconds:g} s per step; {elapsed:.0f} s in all)\n", file=out)
     table.print(out)
     print("", file=out)
-    summary = []
-    if "sipp" in results:
-        best = results["sipp"]
-        top = args.sipp_rates[-1]
-        summary.append(("sipp uac -> uas ceiling", "not reached the first rate" if best is None else
-                        f"{best:,} cps with no failed call" + (" (the highest rate tried)" if best == top else "")))
-    kam = results.get("kamailio")
-    if "kamailio" in results:
-        summary.append(("kamailio (tm) proxy", "failed at the first rate" if kam is None else
-                        f"{kam[0]:,} cps with no failed call; CPU per call {us(kam[1])} (at {kam[0]:,} cps)"))
-    mem = results.get("memory")
-    if mem and mem["per_call_kib"] is not None:
-        verdict = "meets" if mem["per_call_kib"] <= KIB_GOAL else "misses"
-        summary.append(("tandem-ca memory per active call",
-                        f"({mem['loaded_kib']:,} - {mem['idle_kib']:,} KiB) / {mem['held']} calls = "
-                        f"{mem['per_call_kib']:.1f} KiB ({verdict} the goal of {KIB_GOAL} KiB); "
-                        f"{mem['after_kib']:,} KiB after release"
-                        + (f"; only {mem['held']} of {mem['asked']} held" if mem["held"] < mem["asked"] else "")))
-    for key, idle_key, what in (("rss_after_sip_kib", None, "SIP->PSTN"),
-                                ("rss_after_pstn_kib", "rss_idle_pstn_kib", "PSTN-IP-PSTN")):
-        idle_rss = results.get(idle_key) if idle_key else (mem or {}).get("idle_kib")
-        if key in results and idle_rss:
-            summary.append((f"tandem-ca RSS after the {what} steps",
-                            f"{results[key]:,} KiB (at start, idle: {idle_rss:,} KiB)"))
-    pstn = results.get("pstn")
-    if "pstn" in results:
-        if pstn is None:
-            summary.append(("PSTN-IP-PSTN", "failed at the first rate"))
-        else:
-            rate, s, per_call = pstn
-            ratio = ""
-            at, kam_cpu = kamailio_at(kam, rate)
-            if kam_cpu and per_call:
-                ratio = f"; {per_call / kam_cpu:.2f}x kamailio's at {at:,} cps"
-            top = " (the highest rate tried)" if rate == args.pstn_rates[-1] else ""
-            goal = "meets" if rate >= LAB_RATE_GOAL else "misses"
-            summary.append(("PSTN-IP-PSTN (whole lab)",
-                            f"{rate:,} cps with no failed call{top} ({goal} the goal of {LAB_RATE_GOAL} cps); "
-                            f"tandem-ca CPU per call {us(per_call)}{ratio}"))
-            each = ", ".join(f"{name} {us(cpu / s['successful'])}" for name, cpu in s["cpu_s"].items())
-            summary.append((f"  CPU per call at {rate:,} cps", each))
-    if "sip" in results:
-        sip = results["sip"]
-        if sip is None and args.sip == "off":
-            summary.append(("SIP->PSTN", "not measured (--sip off)"))
-        elif sip is None and args.sip == "auto" and not sip_available():
-            summary.append(("SIP->PSTN", "not measured: tandem-ca has no SIP yet"))
-        elif sip is None:
-            summary.append(("SIP->PSTN", "failed at the first rate"))
-        else:
-            rate, per_call, cpu, calls = sip
-            verdict = ""
-            at, kam_cpu = kamailio_at(kam, rate)
-            if kam_cpu and per_call:
-                ratio = per_call / kam_cpu
-                verdict = f"; {ratio:.2f}x kamailio's at {at:,} cps " \
-                          f"({'meets' if ratio <= CPU_RATIO_GOAL else 'misses'} the goal of {CPU_RATIO_GOAL:g}x)"
-            summary.append(("SIP->PSTN", f"{rate:,} cps with no failed call; tandem-ca CPU per call {us(per_call)}{verdict}"))
-            each = ", ".join(f"{name} {us(c / calls)}" for name, c in cpu.items())
-            summary.append((f"  CPU per call at {rate:,} cps", each))
+    sip_state = "off" if args.sip == "off" else ("none" if args.sip == "auto" and not sip_available() else "on")
+    summary = report.summary(results, args, sip_state)
     width = max(len(k) for k, _ in summary) if summary else 0
     for k, v in summary:
         print(f"{k.ljust(width)} : {v}", file=out)
