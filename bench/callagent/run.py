@@ -28,8 +28,8 @@ failure or Ctrl-C. --smoke runs each part once at a tiny rate (about 20 s) and e
 unless every part completed its calls with none failed; it is the ctest test
 bench_callagent.smoke.
 Exit status: 0 when the run completed (whatever the figures), 1 on a failed smoke run, 2 when
-the run could not be done (a tool missing, a process not starting); the table of what was
-measured is printed in every case.
+the run could not be done (a tool missing, a process not starting: the table of what was
+measured until then is still printed) or was interrupted.
 """
 import argparse
 import os
