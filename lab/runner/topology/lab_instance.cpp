@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include "lab/runner/topology/ports.hpp"
+#include "lab/runner/topology/readiness.hpp"
 
 namespace tandem::lab::runner {
 
@@ -243,40 +244,15 @@ expected<void, std::string> lab_instance::wait_links(std::ostream& out) {
 }
 
 std::vector<std::string> lab_instance::call_agent_pending() const {
-  std::vector<std::string> pending;
-  if (!lab_.call_agent) return pending;
-  const running_node* ca = nullptr;
+  if (!lab_.call_agent) return {};
   for (const auto& n : nodes_)
-    if (n.plan.kind == node_kind::call_agent) ca = &n;
-  if (ca == nullptr) return {"call agent not started"};
-  std::ifstream in(ca->plan.log_path);
-  std::string line;
-  std::set<std::string> registered, in_service, links_up;
-  // tandem-ca logs (callagent/gateway_control.cpp, call_setup.cpp):
-  //   "gateway gw1: RSIP restart on * (RD 0 s)"          its RSIP answered (200 before the log)
-  //   "gateway gw1: restarting -> in_service on ..."     the audit after it answered
-  //   "q931 gw1 span 1: link up"                         Q.921 established on that span
-  while (std::getline(in, line)) {
-    for (const auto& g : lab_.gateways) {
-      const auto tag = fmt::format("gateway {}: ", g.name);
-      if (line.find(tag) == std::string::npos) {
-        const auto q = fmt::format("q931 {} span ", g.name);
-        if (auto at = line.find(q); at != std::string::npos && line.find(": link up") != std::string::npos)
-          links_up.insert(fmt::format("{} span {}", g.name, line.substr(at + q.size(), line.find(':', at) - at - q.size())));
-        continue;
-      }
-      if (line.find(": RSIP ") != std::string::npos) registered.insert(g.name);
-      if (line.find("-> in_service") != std::string::npos) in_service.insert(g.name);
+    if (n.plan.kind == node_kind::call_agent) {
+      std::ifstream in(n.plan.log_path, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      return runner::call_agent_pending(text.str(), lab_);
     }
-  }
-  for (const auto& g : lab_.gateways) {
-    if (!registered.contains(g.name)) pending.push_back(fmt::format("{} not registered (no RSIP at {})", g.name, ca->plan.name));
-    else if (!in_service.contains(g.name)) pending.push_back(fmt::format("{} not in service at {}", g.name, ca->plan.name));
-    for (std::size_t i = 1; i <= lab_.gateway_spans(g.name).size(); ++i)
-      if (!links_up.contains(fmt::format("{} span {}", g.name, i)))
-        pending.push_back(fmt::format("PRI link {} span {} down at {}", g.name, i, ca->plan.name));
-  }
-  return pending;
+  return {"call agent not started"};
 }
 
 void lab_instance::write_state() const {

@@ -73,8 +73,7 @@ class lab_instance {
   lab_instance(lab_config lab, lab_options options) : lab_(std::move(lab)), options_(std::move(options)) {}
   expected<void, std::string> start(std::ostream& out);
   expected<void, std::string> wait_links(std::ostream& out);
-  /// What the call agent has not reported yet: gateways not in service (RSIP answered and
-  /// audited), PRI links not up. Read from its log (the control socket is not there yet).
+  /// What the call agent has not reported yet (topology/readiness.hpp), from its log.
   [[nodiscard]] std::vector<std::string> call_agent_pending() const;
   void start_capture(std::ostream& out);
   void write_state() const;

@@ -12,6 +12,7 @@
 #include "lab/runner/topology/lab_config.hpp"
 #include "lab/runner/topology/plan.hpp"
 #include "lab/runner/topology/ports.hpp"
+#include "lab/runner/topology/readiness.hpp"
 
 namespace tandem::lab::runner {
 namespace {
@@ -273,6 +274,32 @@ TEST(call_records, when_the_file_is_read_then_quoted_fields_and_a_partial_last_l
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().find("line 2: 3 fields, the header has 2"), std::string::npos) << bad.error();
   EXPECT_TRUE(parse_call_records("").has_value());
+}
+
+}  // namespace
+}  // namespace tandem::lab::runner
+
+namespace tandem::lab::runner {
+namespace {
+
+TEST(readiness, when_the_call_agent_log_shows_rsip_audit_and_links_then_the_lab_is_ready) {
+  auto lab = parse_lab_config(pstn_ip_pstn);
+  ASSERT_TRUE(lab.has_value());
+  std::string log =
+      "2026-11-25 03:08:35.1 info  [ca] gateway gw1: RSIP restart on * (RD 0 s)\n"
+      "2026-11-25 03:08:35.2 info  [ca] gateway gw1: restarting -> in_service on audit_ok\n"
+      "2026-11-25 03:08:35.3 info  [ca] q931 gw1 span 1: link up\n"
+      "2026-11-25 03:08:35.4 info  [ca] gateway gw2: RSIP restart on * (RD 0 s)\n";
+  auto pending = call_agent_pending(log, *lab);
+  EXPECT_EQ(pending, (std::vector<std::string>{"gw2 not in service at ca", "PRI link gw2 span 1 down at ca"}));
+  log += "2026-11-25 03:08:35.5 info  [ca] gateway gw2: restarting -> in_service on audit_ok\n"
+         "2026-11-25 03:08:35.6 info  [ca] q931 gw2 span 1: link up\n";
+  EXPECT_TRUE(call_agent_pending(log, *lab).empty());
+  EXPECT_EQ(call_agent_pending("", *lab).front(), "gw1 not registered (no RSIP at ca)");
+  // A link going down later is not un-readiness here (up waits once); a gateway named like a
+  // prefix of another is not confused with it.
+  EXPECT_EQ(call_agent_pending("[ca] gateway gw10: RSIP restart on *\n", *lab).front(),
+            "gw1 not registered (no RSIP at ca)");
 }
 
 }  // namespace
