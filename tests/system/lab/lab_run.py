@@ -6,6 +6,7 @@ fails with a clear report and a non-zero exit code; `up` stops cleanly on Ctrl-C
 Usage: lab_run.py PATH/TO/tandem-lab DIR/OF/tandem-pstn SOURCE_DIR"""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -151,6 +152,10 @@ def main(lab_bin, pstn_dir, source):
     passed = sum(1 for _, ok in results if ok)
     failed = len(results) - passed
     print(f"{passed} passed, {failed} failed")
+    if failed == 0:
+        shutil.rmtree(root, ignore_errors=True)  # kept for reading when something failed
+    else:
+        print(f"run folders kept in {root}")
     return 0 if failed == 0 and passed > 0 else 1
 
 
