@@ -104,6 +104,7 @@ class agent final : public mgcp::media_event_handler {
     tandem::mgcp::signal_request played;
     std::vector<h::notify_reason> notify;
     std::optional<timer_id> timer;
+    bool from_list = false;  ///< its end starts the next signal of the list
   };
   /// dd/ce in progress (H.248.1 §7.1.14, E.6.2): the map in the matcher's letters, what was
   /// dialed (matcher letters, with T for a timer that a pattern uses) and its H.248 spelling.
@@ -138,6 +139,7 @@ class agent final : public mgcp::media_event_handler {
     std::optional<h::request_id> events_id;
     std::vector<h::requested_event> events;
     std::vector<active_signal> signals;
+    std::vector<h::signal_request> signal_queue;  ///< the rest of a signal list
     std::optional<h::digit_map_descriptor> digit_map;
     std::optional<digit_collection> digits;
     std::optional<timer_id> continuity_timer;
@@ -200,6 +202,9 @@ class agent final : public mgcp::media_event_handler {
 
   // events.cpp: signals, events, Notify, inactivity timer
   void start_signals(termination& t, const h::signals_descriptor& s);
+  /// Plays one signal; true when it keeps playing (a timeout or on/off signal).
+  bool play(termination& t, const h::signal_request& s, bool from_list);
+  void play_next(termination& t);
   void stop_signals(termination& t);
   void on_signal_done(std::string key, std::string signal, h::notify_reason why);
   void on_continuity_timeout(std::string key);

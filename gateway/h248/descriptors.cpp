@@ -128,10 +128,24 @@ agent::result<void> agent::check_events(const termination& t, const h::events_de
 }
 
 agent::result<void> agent::check_signals(const termination& t, const h::signals_descriptor& s) const {
+  std::vector<const h::signal_request*> all;
+  int lists = 0;
   for (const auto& item : s.items) {
-    if (std::holds_alternative<h::signal_list>(item))
-      return make_unexpected(error{h::error_code::not_implemented, "signal lists are not supported"});
-    const auto& sig = std::get<h::signal_request>(item);
+    if (const auto* list = std::get_if<h::signal_list>(&item)) {
+      ++lists;
+      for (const auto& sig : list->signals) {
+        // A list advances when a signal ends: an on/off one never would.
+        if (sig.type && *sig.type == h::signal_type::on_off)
+          return make_unexpected(error{h::error_code::unknown_value, sig.name + ": on/off signals cannot be in a list"});
+        all.push_back(&sig);
+      }
+    } else {
+      all.push_back(&std::get<h::signal_request>(item));
+    }
+  }
+  if (lists > 1) return make_unexpected(error{h::error_code::not_implemented, "one signal list per Signals descriptor"});
+  for (const auto* one : all) {
+    const auto& sig = *one;
     switch (signal_support(sig)) {
       case item_support::no_such_package:
         return make_unexpected(error{h::error_code::unknown_package, sig.name + ": package not supported"});

@@ -32,6 +32,7 @@ std::string_view reason_text(h::notify_reason r) {
 }  // namespace
 
 void agent::stop_signals(termination& t) {
+  t.signal_queue.clear();
   if (t.signals.empty()) return;
   std::vector<active_signal> stopped;
   stopped.swap(t.signals);
@@ -52,62 +53,81 @@ void agent::stop_signals(termination& t) {
 
 void agent::start_signals(termination& t, const h::signals_descriptor& d) {
   stop_signals(t);
-  const auto key = t.address.name();
   for (const auto& item : d.items) {
-    const auto& sig = std::get<h::signal_request>(item);
-    auto played = media_signal(sig);
-    if (!played) continue;  // validated before: cannot happen
-    std::optional<mgcp::endpoint_address> where = t.endpoint;
-    std::optional<tandem::mgcp::connection_id> on;
-    if (t.address.kind == termination_kind::rtp) {
-      if (!t.host) {
-        count("signals.no_media");
-        log::get("h248")->warn("{}: signal {} not played: no media connection yet", key, sig.name);
-        continue;
-      }
-      where = t.host;
-      on = connection_of(t);
+    if (const auto* list = std::get_if<h::signal_list>(&item)) {
+      // §7.1.11: a signal list plays its signals one after the other.
+      t.signal_queue.assign(list->signals.begin(), list->signals.end());
+      play_next(t);
+    } else {
+      play(t, std::get<h::signal_request>(item), false);
     }
-    media_.start_signal(*where, *played, on);
-    count(fmt::format("signals.{}", lower(sig.name)));
-    active_signal a;
-    a.name = lower(sig.name);
-    a.played = *played;
-    a.notify = sig.notify_completion;
-    const auto pkg = split_name(sig.name)->first;
-    if (pkg == "ct" && split_name(sig.name)->second == "ct") {
-      // E.10: the tone must come back within the continuity timeout, else ct/cmp{res=failure}.
-      if (t.continuity_timer) timers_.cancel(*t.continuity_timer);
-      auto alive = alive_;
-      t.continuity_timer = timers_.schedule_after(config_.continuity_timeout, [this, alive, key] {
-        if (*alive) on_continuity_timeout(key);
-      });
-    }
-    if (is_brief(sig)) {
-      // A brief signal completes as soon as it is handed over.
-      if (std::find(sig.notify_completion.begin(), sig.notify_completion.end(), h::notify_reason::timeout) !=
-          sig.notify_completion.end()) {
-        h::event_spec e;
-        e.name = "g/sc";
-        e.parameters.push_back({"SigID", {h::relation::equal, h::value_form::single, {a.name}}});
-        e.parameters.push_back({"Meth", {h::relation::equal, h::value_form::single, {"TO"}}});
-        report(t, e);
-      }
-      continue;
-    }
-    // Timeout signals end after their Duration (units of 10 ms) or our default; on/off ones
-    // play until stopped; ct/ct ends when the tone comes back or the continuity timer fires.
-    const bool on_off = sig.type && *sig.type == h::signal_type::on_off;
-    if (!on_off && pkg != "ct") {
-      const auto length = sig.duration ? std::chrono::milliseconds{*sig.duration * 10} : config_.default_tone_duration;
-      auto alive = alive_;
-      const auto name = a.name;
-      a.timer = timers_.schedule_after(length, [this, alive, key, name] {
-        if (*alive) on_signal_done(key, name, h::notify_reason::timeout);
-      });
-    }
-    t.signals.push_back(std::move(a));
   }
+}
+
+void agent::play_next(termination& t) {
+  while (!t.signal_queue.empty()) {
+    const auto next = t.signal_queue.front();
+    t.signal_queue.erase(t.signal_queue.begin());
+    if (play(t, next, true)) return;  // wait for it to end
+  }
+}
+
+bool agent::play(termination& t, const h::signal_request& sig, bool from_list) {
+  const auto key = t.address.name();
+  auto played = media_signal(sig);
+  if (!played) return false;  // validated before: cannot happen
+  std::optional<mgcp::endpoint_address> where = t.endpoint;
+  std::optional<tandem::mgcp::connection_id> on;
+  if (t.address.kind == termination_kind::rtp) {
+    if (!t.host) {
+      count("signals.no_media");
+      log::get("h248")->warn("{}: signal {} not played: no media connection yet", key, sig.name);
+      return false;
+    }
+    where = t.host;
+    on = connection_of(t);
+  }
+  media_.start_signal(*where, *played, on);
+  count(fmt::format("signals.{}", lower(sig.name)));
+  active_signal a;
+  a.name = lower(sig.name);
+  a.played = *played;
+  a.notify = sig.notify_completion;
+  a.from_list = from_list;
+  const auto pkg = split_name(sig.name)->first;
+  if (pkg == "ct" && split_name(sig.name)->second == "ct") {
+    // E.10: the tone must come back within the continuity timeout, else ct/cmp{res=failure}.
+    if (t.continuity_timer) timers_.cancel(*t.continuity_timer);
+    auto alive = alive_;
+    t.continuity_timer = timers_.schedule_after(config_.continuity_timeout, [this, alive, key] {
+      if (*alive) on_continuity_timeout(key);
+    });
+  }
+  if (is_brief(sig)) {
+    // A brief signal completes as soon as it is handed over.
+    if (std::find(sig.notify_completion.begin(), sig.notify_completion.end(), h::notify_reason::timeout) !=
+        sig.notify_completion.end()) {
+      h::event_spec e;
+      e.name = "g/sc";
+      e.parameters.push_back({"SigID", {h::relation::equal, h::value_form::single, {a.name}}});
+      e.parameters.push_back({"Meth", {h::relation::equal, h::value_form::single, {"TO"}}});
+      report(t, e);
+    }
+    return false;
+  }
+  // Timeout signals end after their Duration (units of 10 ms) or our default; on/off ones
+  // play until stopped; ct/ct ends when the tone comes back or the continuity timer fires.
+  const bool on_off = sig.type && *sig.type == h::signal_type::on_off;
+  if (!on_off && pkg != "ct") {
+    const auto length = sig.duration ? std::chrono::milliseconds{*sig.duration * 10} : config_.default_tone_duration;
+    auto alive = alive_;
+    const auto name = a.name;
+    a.timer = timers_.schedule_after(length, [this, alive, key, name] {
+      if (*alive) on_signal_done(key, name, h::notify_reason::timeout);
+    });
+  }
+  t.signals.push_back(std::move(a));
+  return true;
 }
 
 void agent::on_signal_done(std::string key, std::string signal, h::notify_reason why) {
@@ -126,6 +146,7 @@ void agent::on_signal_done(std::string key, std::string signal, h::notify_reason
     e.parameters.push_back({"Meth", {h::relation::equal, h::value_form::single, {std::string(reason_text(why))}}});
     report(*t, e);
   }
+  if (done.from_list) play_next(*t);
 }
 
 void agent::on_continuity_timeout(std::string key) {

@@ -85,6 +85,27 @@ TEST_F(events, when_signals_are_replaced_or_emptied_then_the_old_ones_stop) {
   EXPECT_TRUE(media_.called("signal ds/e1-1/1 G/it"));
 }
 
+TEST_F(events, when_a_signal_list_is_given_then_its_signals_play_one_after_the_other) {
+  auto r = request(
+      "Context = - { Modify = tdm/1/1 { Signals { SL = 3 { cg/rt { Duration = 100 }, dg/d4, cg/bt { Duration = 200 } } } } }");
+  ASSERT_FALSE(error_of(r));
+  EXPECT_TRUE(media_.called("signal ds/e1-1/1 G/rt"));
+  EXPECT_FALSE(media_.called("signal ds/e1-1/1 D/4"));
+  clock_.advance(std::chrono::milliseconds(1000));
+  EXPECT_TRUE(media_.called("stop-signal ds/e1-1/1 G/rt"));
+  EXPECT_TRUE(media_.called("signal ds/e1-1/1 D/4"));
+  EXPECT_TRUE(media_.called("signal ds/e1-1/1 T/bz"));  // the brief digit hands over at once
+  clock_.advance(std::chrono::milliseconds(2000));
+  EXPECT_TRUE(media_.called("stop-signal ds/e1-1/1 T/bz"));
+  // An empty Signals descriptor stops a list midway.
+  request("Context = - { Modify = tdm/1/2 { Signals { SL = 4 { cg/rt { Duration = 100 }, cg/bt } } } }");
+  request("Context = - { Modify = tdm/1/2 { Signals { } } }");
+  clock_.advance(std::chrono::milliseconds(1000));
+  EXPECT_FALSE(media_.called("signal ds/e1-1/2 T/bz"));
+  r = request("Context = - { Modify = tdm/1/3 { Signals { SL = 5 { cg/rt { SignalType = OnOff } } } } }");
+  EXPECT_EQ(error_of(r), h::error_code::unknown_value);
+}
+
 TEST_F(events, when_the_continuity_tone_comes_back_then_cmp_success_else_failure) {
   auto r = request("Context = - { Modify = tdm/1/2 { Events = 9 { ct/cmp }, Signals { ct/ct } } }");
   ASSERT_FALSE(error_of(r));
