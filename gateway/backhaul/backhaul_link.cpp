@@ -231,7 +231,14 @@ class tcp_backhaul_link final : public backhaul_link {
         link_down("nothing received for three keep-alive intervals");
         return;
       }
-      if (now - last_tx_ >= config_.keepalive) queue(bh::keepalive{false});
+      // The link is judged by what arrives, so our own traffic (D-channel frames, span status
+      // while alarms flap) must not stand in for a request: ask whenever nothing has arrived
+      // for an interval (once per interval), and also when we have said nothing for one.
+      const bool unheard = now - last_rx_ >= config_.keepalive && now - last_probe_ >= config_.keepalive;
+      if (unheard || now - last_tx_ >= config_.keepalive) {
+        queue(bh::keepalive{false});
+        last_probe_ = now;
+      }
       arm_keepalive();
     });
   }
@@ -256,6 +263,7 @@ class tcp_backhaul_link final : public backhaul_link {
   std::map<std::uint16_t, std::uint8_t> status_;
   std::chrono::steady_clock::time_point last_rx_{};
   std::chrono::steady_clock::time_point last_tx_{};
+  std::chrono::steady_clock::time_point last_probe_{};  ///< last keep-alive request sent
   std::shared_ptr<spdlog::logger> log_;
 };
 

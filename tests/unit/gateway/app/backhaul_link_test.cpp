@@ -189,5 +189,31 @@ TEST_F(link_fixture, when_the_call_agent_stays_silent_then_the_gateway_asks_and_
   ASSERT_TRUE(run_until(io, [&] { return ca.accepted == 2 && link->state() == link_state::up; }));
 }
 
+TEST_F(link_fixture, when_the_gateway_keeps_sending_then_it_still_asks_and_an_answering_call_agent_keeps_the_link) {
+  // Traffic from the gateway alone (span status while alarms flap, D-channel frames) must not
+  // replace its keep-alive requests: the link is judged by what arrives, so the gateway asks
+  // whenever it has heard nothing for an interval, and a call agent that answers keeps it up.
+  const std::vector<std::uint8_t> rr{0x00, 0x01, 0x01, 0x00};
+  std::size_t answered = 0;
+  auto last_send = std::chrono::steady_clock::now();
+  const auto until = last_send + 2100ms;  // seven keep-alive intervals
+  ASSERT_TRUE(run_until(io, [&] {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_send >= 50ms) {
+      link->send_dchannel(1, rr);
+      last_send = now;
+    }
+    std::size_t requests = 0;
+    for (const auto& k : ca.all<bh::keepalive>())
+      if (!k.reply) ++requests;
+    for (; answered < requests; ++answered) ca.send(bh::keepalive{true});
+    return now > until;
+  }, 4s));
+  EXPECT_GE(answered, 3u);
+  EXPECT_EQ(counters.value("keepalive_timeouts"), 0u);
+  EXPECT_EQ(counters.value("disconnects"), 0u);
+  EXPECT_EQ(link->state(), link_state::up);
+}
+
 }  // namespace
 }  // namespace tandem::gateway::backhaul
