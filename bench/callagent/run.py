@@ -136,7 +136,8 @@ def sipp_ceiling(workdir, table, step_rates, seconds):
 
 
 def kamailio_proxy(workdir, table, step_rates, seconds):
-    """Returns (highest rate with no failed call, CPU seconds per call at that rate)."""
+    """Returns (highest rate with no failed call, CPU seconds per call at that rate, {rate: CPU
+    seconds per call} of every passed step), or None when the first step failed."""
     kam = sip_anchors.Kamailio(workdir, pstn_bed.harness.free_udp_port())
     best, passed = None, {}
     try:
@@ -175,7 +176,7 @@ def kamailio_proxy(workdir, table, step_rates, seconds):
     return best
 
 
-# -- 2 and 3. the PSTN-IP-PSTN lab -------------------------------------------------------------------
+# -- 2 to 5. the labs: memory, SIP->PSTN, PSTN-IP-PSTN ---------------------------------------------
 IDLE_S = 3.0  # seconds of the idle measurements (1 in --smoke)
 
 
@@ -247,7 +248,8 @@ SIP_SCENARIO = os.path.join(HERE, "sip_to_pstn.xml")
 def sip_to_pstn(lab, workdir, table, step_rates, seconds, kam):
     """sipp calls 02012001 at tandem-ca's SIP port (scenario sip_to_pstn.xml): tandem-ca routes
     it to exchange B over PRI, B answers, sipp ACKs and sends BYE at once. Returns (highest
-    rate with no failed call, tandem-ca's CPU seconds per call there)."""
+    rate with no failed call, tandem-ca's CPU seconds per call there, {process: CPU seconds} of
+    that step, its calls), or None when the first step failed."""
     sip_port, sipp_port = lab.sip
     best = None
     steps = Steps(step_rates)
@@ -401,8 +403,12 @@ def main():
         table.idle(f"tandem-ca ({lab.spans} PRI spans/side), no calls", idle["tandem-ca"], IDLE_S)
         log(f"lab idle CPU per second: {idle}")
         try:
-            results["memory"] = memory_per_call(lab, driver, args.hold, notes)
-            log(f"memory: {results['memory']}")
+            for attempt in range(1, (SMOKE_ATTEMPTS if SMOKE else 1) + 1):
+                results["memory"] = memory_per_call(lab, driver, args.hold, notes)
+                log(f"memory: {results['memory']}")
+                if results["memory"]["held"] == args.hold:
+                    break
+                log(f"memory: not every call held (attempt {attempt})")
         except BenchError as e:
             notes.append(f"memory per active call not measured: {e}")
         if lab.sip:
