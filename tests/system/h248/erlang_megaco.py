@@ -11,6 +11,7 @@ and the alarm hold is long enough that the span stays in service for the run).
 
 usage: erlang_megaco.py TANDEM_MGW   (exit 77 when escript or erlang-megaco is missing)"""
 import os
+import random
 import shutil
 import signal
 import socket
@@ -32,6 +33,25 @@ def free_udp_port():
     return port
 
 
+def free_port_range(width=100):
+    """`width` UDP ports free now (checked one by one) from a random even base."""
+    for _ in range(50):
+        base = random.randrange(30000, 60000 - width, 2)
+        socks = []
+        try:
+            for p in range(base, base + width):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("127.0.0.1", p))
+                socks.append(s)
+            return base, base + width - 1
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free UDP port range")
+
+
 def megaco_available():
     if shutil.which("escript") is None:
         return False
@@ -44,6 +64,7 @@ def megaco_available():
 
 def gateway_config(workdir, mgc_port, compact):
     path = os.path.join(workdir, "mgw.cfg")
+    rtp_min, rtp_max = free_port_range()
     with open(path, "w") as f:
         f.write(f"""
 mgw = {{
@@ -51,7 +72,7 @@ mgw = {{
            call_agent = {{ address = "127.0.0.1"; port = {free_udp_port()}; }}; }};
   h248 = {{ bind = "127.0.0.1"; port = 0; controllers = ( {{ address = "127.0.0.1"; port = {mgc_port}; }} );
            compact = {"true" if compact else "false"}; }};
-  rtp = {{ bind = "127.0.0.1"; port_min = 41000; port_max = 41999; }};
+  rtp = {{ bind = "127.0.0.1"; port_min = {rtp_min}; port_max = {rtp_max}; }};
   codecs = {{ enabled = [ "PCMU", "PCMA" ]; }};
   spans = ( {{ number = 1; type = "e1"; backend = "sim"; socket = "{os.path.join(workdir, 'e1.sock')}";
               mode = "listen"; clock = "master"; tick_ms = 10; alarm_hold_ms = 60000; }} );
