@@ -162,6 +162,19 @@ void agent::run_action(const h::action_request& action, std::vector<h::action_re
       return;
     }
 
+  // ALL names existing contexts: nothing can be added to or moved into every one of them.
+  if (action.context.kind == h::context_kind::all)
+    for (const auto& cmd : action.commands)
+      if (cmd.kind == h::command_kind::add || cmd.kind == h::command_kind::move) {
+        h::action_reply r;
+        r.context = action.context;
+        r.error = error{h::error_code::unknown_action, "Add and Move need one context, not ALL"};
+        out.push_back(std::move(r));
+        stop = true;
+        count("fail.all_context_add");
+        return;
+      }
+
   std::vector<std::uint32_t> targets;
   bool choose = false;
   switch (action.context.kind) {
@@ -224,6 +237,11 @@ void agent::run_action(const h::action_request& action, std::vector<h::action_re
 agent::result<std::vector<h::command_reply>> agent::execute(const h::command_request& cmd, std::uint32_t& ctx,
                                                            bool choose) {
   count(fmt::format("rx.{}", lower(h::command_name(cmd.kind))));
+  const bool creates = cmd.kind == h::command_kind::add || cmd.kind == h::command_kind::move;
+  // §6.1.1: a CHOOSE context comes into being by Add or Move; until then nothing names it.
+  if (choose && ctx == 0 && !creates)
+    return make_unexpected(error{h::error_code::unknown_action, fmt::format("{} in a context not yet created ($)",
+                                                                            h::command_name(cmd.kind))});
   switch (cmd.kind) {
     case h::command_kind::add: return add(cmd, ctx, choose);
     case h::command_kind::modify: return modify(cmd, ctx);

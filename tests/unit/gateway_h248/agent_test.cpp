@@ -135,6 +135,8 @@ TEST_F(commands, when_requests_are_wrong_then_each_gets_its_h248_8_code) {
       {fmt::format("Context = {} {{ Topology {{ tdm/1/1, {}, oneway }}, Modify = tdm/1/1 }}", ctx, rtp), h::error_code::topology_not_supported},
       {fmt::format("Context = {} {{ Notify = tdm/1/1 {{ ObservedEvents = 1 {{ dd/d1 }} }} }}", ctx), h::error_code::unknown_command},
       {"Context = - { AuditValue = tdm/7/7 { Audit { } } }", h::error_code::unknown_termination_id},
+      {"Context = * { Add = tdm/1/2 }", h::error_code::unknown_action},
+      {"Context = $ { Modify = tdm/1/2 }", h::error_code::unknown_action},
   };
   for (const auto& c : cases) {
     auto r = request(c.actions);
