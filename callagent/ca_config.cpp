@@ -180,7 +180,7 @@ expected<ca_config, config_errors> load(config::document& doc) {
   }
   const node& c = *top;
   c.check_known({"notified_entity", "mgcp_address", "mgcp_port", "backhaul", "cdr", "timers", "gateways", "trunk_groups",
-                 "normalise", "routes", "sip"});
+                 "normalise", "routes", "sip", "metrics", "control"});
   cfg.notified_entity = c.get_string("notified_entity", cfg.notified_entity);
   // RFC 3435 §3.2.2 NotifiedEntity: [local@]domain[:port].
   if (!mgcp::parse_notified_entity(cfg.notified_entity))
@@ -206,6 +206,7 @@ expected<ca_config, config_errors> load(config::document& doc) {
         t->get_ms("graceful_drain_ms", cfg.timers.graceful_drain, milliseconds{0}, one_day);
   }
   if (auto sip = c.group("sip")) cfg.sip = load_sip(*sip);
+  cfg.ops = ops::read_ops_config(c);
   std::map<std::string, int> lines;  // path -> line, for cross-field errors
   for (const node& g : c.groups("gateways")) {
     cfg.gateways.push_back(load_gateway(g));

@@ -9,6 +9,7 @@
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
 #include "isdn/pri_adapter.hpp"
+#include "ops/ops_config.hpp"
 
 namespace tandem::callagent {
 
@@ -147,6 +148,9 @@ struct ca_config {
   cdr_config cdr;
   timers_config timers;
   sip_config sip;
+  /// `metrics` and `control` groups (docs/operations.md); `--metrics` and `--control` on the
+  /// command line replace what they give.
+  ops::ops_config ops;
 };
 
 /// Loads a file; every error carries its setting path and line.

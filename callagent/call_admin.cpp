@@ -34,7 +34,7 @@ call_agent::admin_result call_agent::block_circuits(const std::string& gateway_n
     } else {
       admin_blocked_.erase(i);
     }
-    circuits_.set_present(i, !block);
+    circuits_.set_admin_blocked(i, block);
   }
   counters_.get(block ? "admin.block" : "admin.unblock").add();
   log_->info("admin: {} {} circuit(s) of {}{}", block ? "blocked" : "unblocked", matched.size(), gateway_name,

@@ -85,6 +85,12 @@ void circuit_table::set_present(circuit_index i, bool present) {
   refresh(c);
 }
 
+void circuit_table::set_admin_blocked(circuit_index i, bool blocked) {
+  circuit& c = circuits_.at(i);
+  c.admin_blocked = blocked;
+  refresh(c);
+}
+
 std::size_t circuit_table::count(circuit_state s) const {
   return static_cast<std::size_t>(
       std::count_if(circuits_.begin(), circuits_.end(), [&](const circuit& c) { return c.state == s; }));

@@ -37,11 +37,14 @@ struct circuit {
   call_ref owner{};      ///< the call holding it while busy
   std::uint64_t uses = 0;
   /// Availability inputs: the gateway is in service, the span's D-channel is up, the last
-  /// audit of the gateway listed this endpoint (RFC 3435 §2.3.10).
+  /// audit of the gateway listed this endpoint (RFC 3435 §2.3.10), and no operator has
+  /// blocked it (`tandem-ctl block`). Each input is set by its own owner, so an audit after a
+  /// gateway restart cannot lift an administrative block.
   bool gateway_up = false;
   bool link_up = false;
   bool present = true;
-  [[nodiscard]] bool available() const { return gateway_up && link_up && present; }
+  bool admin_blocked = false;
+  [[nodiscard]] bool available() const { return gateway_up && link_up && present && !admin_blocked; }
 };
 
 class circuit_table {
@@ -64,6 +67,7 @@ class circuit_table {
   void set_gateway_up(const std::string& gateway, bool up);
   void set_link_up(const std::string& gateway, unsigned span, bool up);
   void set_present(circuit_index i, bool present);
+  void set_admin_blocked(circuit_index i, bool blocked);
 
   /// Circuits in a state (tests, management).
   [[nodiscard]] std::size_t count(circuit_state s) const;

@@ -107,6 +107,13 @@ std::string dump_config(const ca_config& c) {
     }, ",\n");
     out += "\n    );\n  };\n";
   }
+  if (const auto& m = c.ops.metrics)
+    out += fmt::format("  metrics = {{ address = \"{}\"; port = {}; max_request_bytes = {}; timeout_ms = {}; "
+                       "max_connections = {}; }};\n",
+                       m->address, m->port, m->max_request_bytes, m->timeout.count(), m->max_connections);
+  if (const auto& k = c.ops.control)
+    out += fmt::format("  control = {{ socket = \"{}\"; mode = \"{:04o}\"; max_line = {}; max_clients = {}; }};\n",
+                       k->path, k->mode, k->max_line, k->max_clients);
   out += "};\n";
   return out;
 }

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "callagent/app/ca_daemon.hpp"
 #include "callagent/app/config_dump.hpp"
@@ -26,16 +28,19 @@ void usage() {
 int main(int argc, char** argv) {
   std::string path = "/etc/tandem/ca.cfg";
   bool dump = false;
-  tandem::ops::ops_config ops;
+  // Command-line operations options, applied over the file's groups once it is loaded.
+  std::vector<std::pair<std::string, std::string>> ops_options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if ((arg == "-c" || arg == "--config") && i + 1 < argc) {
       path = argv[++i];
     } else if ((arg == "--metrics" || arg == "--control") && i + 1 < argc) {
-      if (auto applied = tandem::ops::apply_ops_option(ops, arg, argv[++i]); !applied) {
+      tandem::ops::ops_config check;
+      if (auto applied = tandem::ops::apply_ops_option(check, arg, argv[i + 1]); !applied) {
         std::fprintf(stderr, "tandem-ca: %s\n", applied.error().c_str());
         return 2;
       }
+      ops_options.emplace_back(arg, argv[++i]);
     } else if (arg == "--log-level" && i + 1 < argc) {
       if (auto applied = tandem::ops::apply_log_levels(argv[++i]); !applied) {
         std::fprintf(stderr, "tandem-ca: --log-level %s\n", applied.error().c_str());
@@ -61,9 +66,10 @@ int main(int argc, char** argv) {
     for (const auto& e : errors) std::fprintf(stderr, "%s: %s\n", path.c_str(), e.to_string().c_str());
     return 1;
   }
+  for (const auto& [option, value] : ops_options) (void)tandem::ops::apply_ops_option(config->ops, option, value);
   if (dump) {
     std::fputs(tandem::callagent::app::dump_config(*config).c_str(), stdout);
     return 0;
   }
-  return tandem::callagent::app::run_daemon(*config, ops, path);
+  return tandem::callagent::app::run_daemon(*config, config->ops, path);
 }

@@ -61,6 +61,41 @@ TEST_F(call_admin, when_circuits_are_blocked_under_a_call_then_it_finishes_and_n
   EXPECT_EQ(h.counters.value("admin.unblock"), 1u);
 }
 
+TEST_F(call_admin, when_the_gateway_restarts_then_its_audit_keeps_the_administrative_block) {
+  ASSERT_EQ(h.ca->block_circuits("mgw2", 1, 2, true).status, status::ok);
+  EXPECT_EQ(h.ca->circuits().count("mgw2", circuit_state::blocked), 1u);
+  // RFC 3435 §4.4.6: RSIP restart with RD 1 s; the call agent audits the gateway after it.
+  h.gw("mgw2").send_rsip("*", mgcp::restart_method_kind::restart, 1);
+  h.run(std::chrono::seconds(2));
+  ASSERT_EQ(h.ca->state_of("mgw2"), gateway_state::in_service);
+  EXPECT_GE(h.gw("mgw2").sent(mgcp::verb::auep, "*").size(), 2u);  // audited again
+  // The audit listed every endpoint: the three others are back, the blocked one is not.
+  EXPECT_EQ(h.ca->circuits().count("mgw2", circuit_state::idle), 3u);
+  EXPECT_EQ(h.ca->circuits().count("mgw2", circuit_state::blocked), 1u);
+  const auto i = h.ca->circuits().find("mgw2", 1, 2);
+  ASSERT_TRUE(i.has_value());
+  EXPECT_EQ(h.ca->circuits().at(*i).state, circuit_state::blocked);
+  EXPECT_EQ(h.ca->admin_blocked().size(), 1u);
+
+  // Unblocked, it follows the audit again: idle.
+  ASSERT_EQ(h.ca->block_circuits("mgw2", 1, 2, false).status, status::ok);
+  EXPECT_EQ(h.ca->circuits().at(*i).state, circuit_state::idle);
+}
+
+TEST(call_admin_audit, when_an_endpoint_missing_from_the_audit_is_unblocked_then_it_stays_blocked) {
+  harness h;
+  h.gw("mgw2").endpoints = {"ds/e1-1/1", "ds/e1-1/3", "ds/e1-1/4"};  // the audit will not list 1/2
+  h.start();
+  const auto i = h.ca->circuits().find("mgw2", 1, 2);
+  ASSERT_TRUE(i.has_value());
+  ASSERT_EQ(h.ca->circuits().at(*i).state, circuit_state::blocked);
+  ASSERT_EQ(h.ca->block_circuits("mgw2", 1, 2, true).status, status::ok);
+  // Unblocking lifts only the operator's input, not what the audit found.
+  ASSERT_EQ(h.ca->block_circuits("mgw2", 1, 2, false).status, status::ok);
+  EXPECT_EQ(h.ca->circuits().at(*i).state, circuit_state::blocked);
+  EXPECT_EQ(h.ca->circuits().count("mgw2", circuit_state::idle), 3u);
+}
+
 TEST_F(call_admin, when_a_circuit_is_unknown_then_the_answer_says_so) {
   EXPECT_EQ(h.ca->block_circuits("mgw9", 0, 0, true).status, status::unknown_object);
   const auto r = h.ca->block_circuits("mgw2", 1, 30, true);
