@@ -531,7 +531,8 @@ std::vector<call_record> exchange::calls() const {
 }
 
 expected<audio_report, std::string> exchange::audio(call_id id, const std::string& reference,
-                                                    std::optional<std::int64_t> sent_at_us) const {
+                                                    std::optional<std::int64_t> sent_at_us,
+                                                    const std::string& save_path) const {
   auto& d = *impl_;
   const call_record* c = d.find(id);
   if (c == nullptr) return make_unexpected(fmt::format("unknown call {}", id.value()));
@@ -545,6 +546,9 @@ expected<audio_report, std::string> exchange::audio(call_id id, const std::strin
   media::channel_report m;  // empty for a call whose media never ran
   if (c->final_media) m = *c->final_media;
   else if (auto* ch = d.media_of(*c); ch != nullptr && c->media_started) m = ch->snapshot();
+  if (!save_path.empty()) {
+    if (auto saved = media::save_wav(save_path, m.recording); !saved) return make_unexpected(saved.error());
+  }
   audio_report r;
   r.digits = m.digits;
   r.tones = media::find_tones(m.recording);

@@ -111,9 +111,11 @@ class exchange {
   [[nodiscard]] expected<call_record, std::string> call(call_id id) const;
   [[nodiscard]] std::vector<call_record> calls() const;
   /// `reference`: "" (none), "marker" or a media name. `sent_at_us`: the sender's
-  /// play_start_us for the one-way delay.
+  /// play_start_us for the one-way delay. `save_path`: when not empty, the recording is also
+  /// written there as a WAV file (8 kHz 16-bit mono) for offline listening and analysis.
   [[nodiscard]] expected<audio_report, std::string> audio(call_id id, const std::string& reference,
-                                                          std::optional<std::int64_t> sent_at_us) const;
+                                                          std::optional<std::int64_t> sent_at_us,
+                                                          const std::string& save_path = {}) const;
   [[nodiscard]] std::vector<span_status> spans() const;
 
  private:

@@ -106,7 +106,9 @@ json audio_json(const audio_report& r) {
                       {"correlation", std::round(r.reference->correlation * 1000) / 1000},
                       {"snr_db", std::isfinite(r.reference->snr_db) ? json(std::round(r.reference->snr_db * 10) / 10)
                                                                      : json("inf")},
-                      {"segmental_snr_db", std::round(r.reference->segmental_snr_db * 10) / 10}};
+                      {"segmental_snr_db", std::round(r.reference->segmental_snr_db * 10) / 10},
+                      {"slips", r.reference->slips},
+                      {"max_slip_ms", static_cast<double>(r.reference->max_slip_samples) / 8.0}};
   }
   if (r.round_trip_ms) j["round_trip_ms"] = *r.round_trip_ms;
   if (r.one_way_ms) j["one_way_ms"] = std::round(*r.one_way_ms * 100) / 100;
@@ -248,7 +250,9 @@ result dispatch(exchange& ex, const std::string& cmd, const fields& f, bool& shu
       if (!s) return make_unexpected(s.error());
       sent_at = *s;
     }
-    auto r = ex.audio(*id, *reference, sent_at);
+    auto save = f.string("save", std::string());
+    if (!save) return make_unexpected(save.error());
+    auto r = ex.audio(*id, *reference, sent_at, *save);
     if (!r) return fail(r);
     return audio_json(*r);
   }

@@ -98,8 +98,10 @@ std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
         double e = goertzel_energy(f, hz);
         if (e > best) best = e, best_hz = hz;
       }
+      // An estimate outside the band leaves the coarse search empty: no tone (refining
+      // around 0 Hz would read DC or hum as a "0 Hz tone").
       const double coarse = best_hz;
-      for (double hz = coarse - 4; hz <= coarse + 4; hz += 1) {
+      for (double hz = coarse - 4; best > 0 && hz <= coarse + 4; hz += 1) {
         double e = goertzel_energy(f, hz);
         if (e > best) best = e, best_hz = hz;
       }
@@ -128,8 +130,11 @@ std::vector<tone_segment> find_tones(std::span<const std::int16_t> pcm) {
   return out;
 }
 
-std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
-                                       std::span<const std::int16_t> recording) {
+namespace {
+
+/// The whole reference at one offset (see locate).
+std::optional<alignment_result> locate_whole(std::span<const std::int16_t> reference,
+                                             std::span<const std::int16_t> recording) {
   constexpr int refine = 4;
   if (reference.empty() || recording.size() < reference.size()) return std::nullopt;
   // Pad with silence so that a signal still arriving is found where it really starts (a
@@ -154,6 +159,94 @@ std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
   auto aligned = recording.subspan(offset, reference.size());
   return alignment_result{offset_i, fine.correlation, codecs::audio::snr_db(reference, aligned),
                           codecs::audio::segmental_snr_db(reference, aligned)};
+}
+
+/// Pieces of the reference searched one by one (see locate): one second each, the last one
+/// taking the remainder.
+constexpr std::size_t piece_samples = sample_rate;
+/// How far a piece may sit from the loudest piece's offset: playout slips of a few ticks, not
+/// a search of the whole recording for each piece (a quiet piece would match anywhere).
+constexpr std::size_t max_slip_samples = sample_rate / 4;
+constexpr double whole_is_enough = 0.95;
+
+std::optional<alignment_result> locate_in_pieces(std::span<const std::int16_t> reference,
+                                                 std::span<const std::int16_t> recording) {
+  struct piece {
+    std::size_t start = 0, size = 0;
+    double energy_share = 0;
+    std::optional<std::int64_t> offset;  ///< in the recording, where this piece starts
+    double correlation = 0;
+  };
+  std::vector<piece> pieces;
+  for (std::size_t start = 0; start < reference.size(); start += piece_samples) {
+    const std::size_t size = std::min(piece_samples, reference.size() - start);
+    if (size < piece_samples / 2 && !pieces.empty()) pieces.back().size += size;
+    else pieces.push_back(piece{start, size, 0, std::nullopt, 0});
+  }
+  double total = 0;
+  for (auto& p : pieces) total += p.energy_share = energy(reference.subspan(p.start, p.size));
+  if (total <= 0) return std::nullopt;
+  for (auto& p : pieces) p.energy_share /= total;
+
+  // The loudest piece anchors the search: found anywhere in the recording.
+  const auto anchor = static_cast<std::size_t>(
+      std::max_element(pieces.begin(), pieces.end(),
+                       [](const piece& a, const piece& b) { return a.energy_share < b.energy_share; }) -
+      pieces.begin());
+  auto found = locate_whole(reference.subspan(pieces[anchor].start, pieces[anchor].size), recording);
+  if (!found) return std::nullopt;
+  const std::int64_t lag = found->offset_samples - static_cast<std::int64_t>(pieces[anchor].start);
+
+  // The others near the anchor's lag. The last piece must be complete in the recording.
+  double correlation = 0;
+  std::vector<std::int16_t> aligned(reference.size(), 0);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    auto& p = pieces[i];
+    const auto ref = reference.subspan(p.start, p.size);
+    const std::int64_t expected = static_cast<std::int64_t>(p.start) + lag;
+    const std::int64_t from = std::max<std::int64_t>(0, expected - static_cast<std::int64_t>(max_slip_samples));
+    const std::int64_t to = std::min<std::int64_t>(static_cast<std::int64_t>(recording.size()),
+                                                   expected + static_cast<std::int64_t>(p.size + max_slip_samples));
+    if (i + 1 == pieces.size() && to < expected + static_cast<std::int64_t>(p.size)) return std::nullopt;
+    if (to <= from) continue;
+    const auto window = recording.subspan(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+    auto r = i == anchor ? found : locate_whole(ref, window);
+    if (!r) continue;
+    p.offset = i == anchor ? r->offset_samples : from + r->offset_samples;
+    p.correlation = r->correlation;
+    correlation += p.energy_share * p.correlation;
+    std::copy_n(recording.begin() + *p.offset, p.size, aligned.begin() + static_cast<std::ptrdiff_t>(p.start));
+  }
+  if (!pieces.back().offset || correlation < 0.5) return std::nullopt;
+  alignment_result out;
+  out.correlation = correlation;
+  out.snr_db = codecs::audio::snr_db(reference, aligned);
+  out.segmental_snr_db = codecs::audio::segmental_snr_db(reference, aligned);
+  std::optional<std::int64_t> previous_lag;
+  for (const auto& p : pieces) {
+    if (!p.offset) continue;
+    const std::int64_t piece_lag = *p.offset - static_cast<std::int64_t>(p.start);
+    if (!previous_lag) out.offset_samples = piece_lag;  // where the reference starts
+    else if (piece_lag != *previous_lag) {
+      ++out.slips;
+      out.max_slip_samples = std::max(out.max_slip_samples, std::abs(piece_lag - *previous_lag));
+    }
+    previous_lag = piece_lag;
+  }
+  if (out.offset_samples < 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
+                                       std::span<const std::int16_t> recording) {
+  auto whole = locate_whole(reference, recording);
+  if ((whole && whole->correlation >= whole_is_enough) || reference.size() < 2 * piece_samples) return whole;
+  auto pieces = locate_in_pieces(reference, recording);
+  if (!pieces) return whole;
+  if (whole && whole->correlation >= pieces->correlation) return whole;
+  return pieces;
 }
 
 }  // namespace tandem::lab::pstn::media

@@ -33,12 +33,26 @@ struct alignment_result {
   double correlation = 0;  ///< normalised cross-correlation at that offset
   double snr_db = 0;
   double segmental_snr_db = 0;
+  /// Places where the signal continues at another offset than before (a receiver's playout
+  /// slipped: its jitter buffer grew or shrank, or audio was lost and concealed). 0 when the
+  /// whole reference lines up at one offset.
+  unsigned slips = 0;
+  /// The largest change of offset at a slip, in samples (0 without slips).
+  std::int64_t max_slip_samples = 0;
 };
 
-/// Finds `reference` in `recording` (cross-correlation over the whole recording) and measures
-/// SNR after alignment. nullopt when the signal is not there (best normalised correlation
-/// below 0.5) or not complete yet. Cost: time-domain cross-correlation, about
-/// recording x reference multiply-adds (~0.3 s for 10 s against the 0.5 s marker).
+/// Finds `reference` in `recording` (FFT cross-correlation over the whole recording, then the
+/// exact sample) and measures SNR after alignment. nullopt when the signal is not there (best
+/// normalised correlation below 0.5) or not complete yet.
+///
+/// A reference longer than two seconds that does not line up at one offset (correlation
+/// below 0.95) is also searched in one-second pieces, each near where the loudest piece sits
+/// (within 250 ms): a receiver whose playout slipped by one tick in the middle of a 7 s
+/// reference has the first half at one offset and the second at another, and no single offset
+/// correlates above 0.5 although every sample arrived. The better of the two readings is
+/// returned; the pieces' one has `correlation` the energy-weighted mean of the pieces'
+/// correlations (a piece not found counts 0), SNRs over the pieces each at its own offset,
+/// `offset_samples` where the first piece starts, and the slips between pieces.
 [[nodiscard]] std::optional<alignment_result> locate(std::span<const std::int16_t> reference,
                                                      std::span<const std::int16_t> recording);
 

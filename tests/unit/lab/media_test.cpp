@@ -266,3 +266,72 @@ TEST(correlation, when_computed_by_fft_then_it_matches_the_direct_sum) {
 
 }  // namespace
 }  // namespace tandem::lab::pstn::media
+
+namespace tandem::lab::pstn::media {
+namespace {
+
+/// Speech-like test audio: noise bursts of varying level (deterministic), `n` samples.
+std::vector<std::int16_t> bursts(std::size_t n) {
+  std::vector<std::int16_t> out(n);
+  std::uint32_t x = 12345;
+  for (std::size_t i = 0; i < n; ++i) {
+    x = x * 1664525u + 1013904223u;
+    const double envelope = 0.2 + 0.8 * std::abs(std::sin(static_cast<double>(i) / 1500.0));
+    out[i] = static_cast<std::int16_t>(static_cast<double>(static_cast<std::int16_t>(x >> 16)) * 0.3 * envelope);
+  }
+  return out;
+}
+
+TEST(locator, when_the_playout_slipped_one_tick_mid_reference_then_it_is_found_with_the_slip) {
+  // The SIP->PSTN case (docs/pstn.md): 7 s arrive complete, but from 3.7 s on 10 ms later
+  // (a late packet, 70 ms concealed where 60 ms were lost). One offset cannot hold both halves.
+  const auto ref = bursts(56640);
+  std::vector<std::int16_t> rec(640, 0);
+  rec.insert(rec.end(), ref.begin(), ref.begin() + 29040);
+  rec.insert(rec.end(), 560, 0);                           // 70 ms of concealment ...
+  rec.insert(rec.end(), ref.begin() + 29520, ref.end());   // ... for 60 ms lost
+  rec.resize(rec.size() + 8000, 0);
+  auto r = locate(ref, rec);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->offset_samples, 640);
+  EXPECT_EQ(r->slips, 1u);
+  EXPECT_EQ(r->max_slip_samples, 80);
+  EXPECT_GT(r->correlation, 0.9);
+  EXPECT_GT(r->segmental_snr_db, 15.0);
+}
+
+TEST(locator, when_the_reference_lines_up_at_one_offset_then_no_slip_is_reported) {
+  const auto ref = bursts(40000);
+  std::vector<std::int16_t> rec(3333, 0);
+  rec.insert(rec.end(), ref.begin(), ref.end());
+  rec.resize(rec.size() + 100, 0);
+  auto r = locate(ref, rec);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->offset_samples, 3333);
+  EXPECT_EQ(r->slips, 0u);
+  EXPECT_GT(r->correlation, 0.999);
+}
+
+TEST(locator, when_a_slipped_reference_has_not_fully_arrived_then_nothing_is_found) {
+  const auto ref = bursts(56640);
+  std::vector<std::int16_t> rec(640, 0);
+  rec.insert(rec.end(), ref.begin(), ref.begin() + 29040);
+  rec.insert(rec.end(), 560, 0);
+  rec.insert(rec.end(), ref.begin() + 29520, ref.end() - 4000);  // the last half second missing
+  EXPECT_FALSE(locate(ref, rec).has_value());
+}
+
+TEST(locator, when_only_unrelated_audio_arrived_then_the_piecewise_search_finds_nothing) {
+  const auto ref = bursts(56640);
+  auto other = sine(700, -10, 80000);
+  EXPECT_FALSE(locate(ref, other).has_value());
+}
+
+TEST(tone_finder, when_the_audio_is_below_the_band_then_no_zero_hertz_tone_is_reported) {
+  // Hum or DC offset in speech once read as "0 Hz" tones (sip-tester's g711a.pcap).
+  EXPECT_TRUE(find_tones(sine(60, -10, 8000)).empty());
+  EXPECT_TRUE(find_tones(std::vector<std::int16_t>(8000, 3000)).empty());
+}
+
+}  // namespace
+}  // namespace tandem::lab::pstn::media
