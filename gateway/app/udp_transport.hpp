@@ -1,6 +1,6 @@
 #pragma once
 /// The MGCP UDP socket of tandem-mgw: datagrams in to mgcp_service::on_datagram, datagrams
-/// out from it. The only Asio code of the MGCP side (udp_transport.cpp).
+/// out from it (over the shared common/udp_socket).
 ///
 /// Threads: the io_context's thread (the control plane).
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/expected.hpp"
+#include "common/udp_socket.hpp"
 #include "proto/mgcp/transaction/peer.hpp"
 
 namespace boost::asio {
@@ -24,19 +25,19 @@ class udp_transport {
   /// Binds `address:port` (port 0: any free port). Errors: the OS's message.
   static expected<std::unique_ptr<udp_transport>, std::string> open(boost::asio::io_context& io,
                                                                     const std::string& address, std::uint16_t port);
-  ~udp_transport();
 
   /// Starts receiving into `service` (which must outlive the transport).
   void start(mgcp_service& service);
-  /// Sends one datagram; a send error is logged and counted, never thrown.
-  void send(const tandem::mgcp::peer& to, std::string_view datagram);
-  [[nodiscard]] std::uint16_t local_port() const;
-  void close();
+  /// Sends one datagram; a send error is logged, never thrown.
+  void send(const tandem::mgcp::peer& to, std::string_view datagram) {
+    socket_->send(to.address, to.port, datagram);
+  }
+  [[nodiscard]] std::uint16_t local_port() const { return socket_->local_port(); }
+  void close() { socket_->close(); }
 
  private:
-  struct impl;
-  explicit udp_transport(std::unique_ptr<impl> p);
-  std::unique_ptr<impl> impl_;
+  explicit udp_transport(std::unique_ptr<udp_socket> s) : socket_(std::move(s)) {}
+  std::unique_ptr<udp_socket> socket_;
 };
 
 }  // namespace tandem::gateway::app

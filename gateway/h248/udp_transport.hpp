@@ -1,7 +1,7 @@
 #pragma once
 /// The H.248 UDP socket of tandem-mgw (H.248.1 Annex D.1: one message per datagram):
-/// datagrams in to h248_service::on_datagram, datagrams out from it. The only Asio code of
-/// the H.248 side (udp_transport.cpp).
+/// datagrams in to h248_service::on_datagram, datagrams out from it (over the shared
+/// common/udp_socket).
 ///
 /// Threads: the io_context's thread (the control plane).
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/expected.hpp"
+#include "common/udp_socket.hpp"
 #include "proto/h248/transaction/peer.hpp"
 
 namespace boost::asio {
@@ -25,21 +26,19 @@ class udp_transport {
   /// Binds `address:port` (port 0: any free port). Errors: the OS's message.
   static expected<std::unique_ptr<udp_transport>, std::string> open(boost::asio::io_context& io,
                                                                     const std::string& address, std::uint16_t port);
-  ~udp_transport();
-  udp_transport(const udp_transport&) = delete;
-  udp_transport& operator=(const udp_transport&) = delete;
 
   /// Starts receiving into `service` (which must outlive the transport).
   void start(h248_service& service);
   /// Sends one datagram; a send error is logged, never thrown.
-  void send(const tandem::h248::peer& to, std::string_view datagram);
-  [[nodiscard]] std::uint16_t local_port() const;
-  void close();
+  void send(const tandem::h248::peer& to, std::string_view datagram) {
+    socket_->send(to.address, to.port, datagram);
+  }
+  [[nodiscard]] std::uint16_t local_port() const { return socket_->local_port(); }
+  void close() { socket_->close(); }
 
  private:
-  struct impl;
-  explicit udp_transport(std::unique_ptr<impl> p);
-  std::unique_ptr<impl> impl_;
+  explicit udp_transport(std::unique_ptr<udp_socket> s) : socket_(std::move(s)) {}
+  std::unique_ptr<udp_socket> socket_;
 };
 
 }  // namespace tandem::gateway::h248
