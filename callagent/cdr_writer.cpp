@@ -81,7 +81,7 @@ std::string cdr_header() {
                           "packets_received", "octets_received", "packets_lost", "jitter_ms", "latency_ms"})
       put(out, fmt::format("{}_{}", side, f));
   for (const char* name : {"codec", "seizure", "alerting", "answer", "release", "duration_ms", "cause",
-                           "released_by"})
+                           "released_by", "mos_cqe", "trace_file"})
     put(out, name);
   return out;
 }
@@ -106,6 +106,9 @@ std::string format_cdr(const cdr_record& r) {
   put(out, fmt::format("{}", billed));
   put(out, fmt::format("{}", r.cause));
   put(out, to_string(r.released_by));
+  // Two decimals: the E-model's own precision is coarser (G.107 §7.1).
+  put(out, r.mos_cqe ? fmt::format("{:.2f}", *r.mos_cqe) : "");
+  put(out, r.trace_file);
   return out;
 }
 

@@ -44,6 +44,13 @@ struct cdr_record {
   wall_time release;
   int cause = 16;                 ///< Q.850 cause value
   callagent::released_by released_by = released_by::call_agent;
+  /// E-model MOS-CQE (ITU-T G.107) of the call, the worse of its legs: set by the daemon's
+  /// metrics (ops/metrics/call_metrics) for answered calls with RTP statistics and a codec
+  /// that has planning values; empty otherwise.
+  std::optional<double> mos_cqe;
+  /// The per-call pcapng written for this call (`tandem-ctl trace calls`, docs/traces.md);
+  /// empty when per-call traces are off.
+  std::string trace_file;
 };
 
 /// The header line (no line end).

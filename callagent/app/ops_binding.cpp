@@ -62,6 +62,11 @@ json leg_json(const pri_leg& l) {
               {"connection_state", std::string(to_string(l.connection))}};
 }
 
+/// The per-call trace of a record: `<folder>/call-<record>-<MGCP call id>.pcapng`.
+std::string call_trace_path(const std::string& dir, const cdr_record& r) {
+  return fmt::format("{}/call-{}-{}.pcapng", dir, r.record, r.call_id);
+}
+
 }  // namespace
 
 /// The metrics taken from each call's record (ops/metrics/call_metrics), then the record
@@ -70,10 +75,12 @@ class record_metrics final : public cdr_sink {
  public:
   record_metrics(ops::metrics::registry& r, cdr_sink* next) : metrics_(r, "ca"), next_(next) {}
 
-  /// Runs for each record before it is passed on (per-call traces).
-  std::function<void(const cdr_record&)> on_record;
+  /// Runs for each record before it is passed on (per-call traces); returns the name of the
+  /// call's trace file, or "" when per-call traces are off.
+  std::function<std::string(const cdr_record&)> on_record;
 
-  void write(const cdr_record& r) override {
+  void write(const cdr_record& original) override {
+    cdr_record r = original;
     ops::metrics::call_summary call;
     call.cause = r.cause;
     call.released_by = std::string(to_string(r.released_by));
@@ -87,9 +94,8 @@ class record_metrics final : public cdr_sink {
       const auto& s = *leg->stats;
       call.legs.push_back({s.packets_sent, s.packets_received, s.packets_lost, s.jitter_ms, s.latency_ms});
     }
-    // The MOS-CQE would go into the record; cdr_record has no field for it yet (docs/traces.md).
-    (void)metrics_.observe(call);
-    if (on_record) on_record(r);
+    r.mos_cqe = metrics_.observe(call);
+    if (on_record) r.trace_file = on_record(r);
     if (next_ != nullptr) next_->write(r);
   }
 
@@ -156,12 +162,12 @@ struct ops_binding::impl {
         records(ops.metrics(), next),
         tap(ops.metrics()) {
     taps.tap = &tap;
-    records.on_record = [this](const cdr_record& r) { on_record(r); };
+    records.on_record = [this](const cdr_record& r) { return on_record(r); };
   }
 
   /// A call's record: its trace is written a little later, once the last frames of its
   /// clearing (RELEASE COMPLETE after the RELEASE that ended it) have passed.
-  void on_record(const cdr_record& r);
+  std::string on_record(const cdr_record& r);
   void write_call_trace(const std::string& dir, const cdr_record& r,
                         const std::vector<ops::trace::traced_circuit>& circuits);
 
@@ -268,14 +274,18 @@ expected<void, std::string> ops_binding::start() {
 
 void ops_binding::stop() { impl_->ops.stop(); }
 
-void ops_binding::impl::on_record(const cdr_record& r) {
-  if (!taps.per_call_dir || agent == nullptr) return;
+std::string ops_binding::impl::on_record(const cdr_record& r) {
+  if (!taps.per_call_dir || agent == nullptr) return {};
   // The call is still in the table while its record is written: its legs name the circuits.
   std::vector<ops::trace::traced_circuit> circuits;
   for (const auto& [id, c] : agent->calls())
     if (c.mgcp_call.value() == r.call_id)
       for (const auto& l : c.legs) circuits.push_back({l.gateway, l.span, l.channel});
-  if (timers == nullptr) return write_call_trace(*taps.per_call_dir, r, circuits);
+  const auto path = call_trace_path(*taps.per_call_dir, r);
+  if (timers == nullptr) {
+    write_call_trace(*taps.per_call_dir, r, circuits);
+    return path;
+  }
   ++traces_pending;
   timers->schedule_after(trace_delay, [this, dir = *taps.per_call_dir, r, circuits] {
     --traces_pending;
@@ -283,6 +293,7 @@ void ops_binding::impl::on_record(const cdr_record& r) {
     // After `trace stop`, what is left belongs to calls that will get no file.
     if (!taps.per_call_dir && traces_pending == 0) taps.sorter.expire(packet_taps::clock::time_point::max(), {});
   });
+  return path;
 }
 
 void ops_binding::impl::write_call_trace(const std::string& dir, const cdr_record& r,
@@ -292,7 +303,7 @@ void ops_binding::impl::write_call_trace(const std::string& dir, const cdr_recor
   for (const auto& [id, c] : agent->calls())
     if (c.mgcp_call.value() != r.call_id) live.insert(c.mgcp_call.value());
   taps.sorter.expire(packet_taps::clock::now(), live);
-  const auto path = fmt::format("{}/call-{}-{}.pcapng", dir, r.record, r.call_id);
+  const auto path = call_trace_path(dir, r);
   auto file = ops::trace::trace_file::create(path, "tandem-ca");
   if (!file) {
     ca_counters.get("trace.write_failed").add();

@@ -268,6 +268,7 @@ def check_call_traces(bed, folder, decode):
         name = f"call-{r['record']}-{r['call_id']}.pcapng"
         path = os.path.join(folder, name)
         check(os.path.exists(path), f"no trace {name} for record {r['record']}")
+        check(r.get("trace_file") == path, f"record {r['record']}: trace_file {r.get('trace_file')!r}, written {path}")
         # One tshark pass per file: MGCP call id and verb, Q.931 message type, malformed flag.
         rows_ = harness.tshark_fields(path, decode, "mgcp || q931 || _ws.malformed || _ws.expert.severity >= error",
                                       ["mgcp.param.callid", "mgcp.req.verb", "q931.message_type", "_ws.malformed"])
@@ -459,6 +460,11 @@ def main():
         mos_n = value(m, "tandem_ca_call_mos_cqe_count")
         check(mos_n == answered, f"MOS-CQE observed for {mos_n} calls, {answered} answered")
         mos_avg = value(m, "tandem_ca_call_mos_cqe_sum") / mos_n
+        # The CDR's mos_cqe column: the same calls, the same figures (printed with 2 decimals).
+        cdr_mos = [float(r["mos_cqe"]) for r in rows if r["mos_cqe"]]
+        check(len(cdr_mos) == mos_n and abs(sum(cdr_mos) / len(cdr_mos) - mos_avg) <= 0.005,
+              f"CDR mos_cqe {cdr_mos} against the histogram's {mos_n} calls, mean {mos_avg:.3f}")
+        check(rows[-1]["trace_file"] == "", f"a call after trace stop names a trace: {rows[-1]['trace_file']}")
         check(3.5 <= mos_avg <= 4.5, f"mean MOS-CQE {mos_avg:.2f} on a clean loopback with G.729")
         sent = {k: v for k, v in m.items() if k[0] == "tandem_ca_mgcp_tx_total"}
         tx_crcx = total(m, "tandem_ca_mgcp_tx_total", verb="crcx")
