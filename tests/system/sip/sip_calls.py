@@ -339,18 +339,10 @@ def pstn_to_sip(bed):
 
 
 def sip_to_pstn(bed):
-    """On a loaded host a gateway can lose a burst of RTP on its way to the line (the known
-    issue tests/system/mgw and tests/system/ca handle the same way, docs/mgw.md): redone once,
-    logged; a second loss fails."""
-    try:
-        sip_to_pstn_once(bed, "uac")
-    except TestFailure as e:
-        log(f"FAILED ONCE ({e}); redoing the SIP->PSTN call (known issue: docs/mgw.md)")
-        for c in bed.a.client.ok("calls")["calls"]:
-            if c.get("state") != "released":
-                bed.a.client.request("hangup", call=c["call"], cause=16)
-        time.sleep(1.0)
-        sip_to_pstn_once(bed, "uac2")
+    """No redo: the first call's misses were playout slips (10 ms, one tick, at a late packet)
+    that split the 7 s reference between two offsets; the exchange now finds a slipped
+    reference in pieces and reports the slips (docs/pstn.md), which are logged here."""
+    sip_to_pstn_once(bed, "uac")
 
 
 def sip_to_pstn_once(bed, name):
@@ -375,7 +367,8 @@ def sip_to_pstn_once(bed, name):
     check(res, f"sipp's pcap audio not found on A's B-channel: {a.ok('audio', call=call, reference='sipp')}")
     ref = {k: _number(v) for k, v in res["reference"].items()}
     log(f"SIP->PSTN: A found sipp's pcap audio: correlation {ref['correlation']:.3f}, "
-        f"segmental SNR {ref['segmental_snr_db']:.1f} dB, offset {ref['offset_samples'] / 8:.0f} ms into the call")
+        f"segmental SNR {ref['segmental_snr_db']:.1f} dB, offset {ref['offset_samples'] / 8:.0f} ms into the call, "
+        f"{ref['slips']:.0f} playout slip(s) (largest {ref['max_slip_ms']:.0f} ms)")
     check(ref["segmental_snr_db"] >= 15.0 and ref["correlation"] >= 0.5, f"audio figures: {res['reference']}")
     ev = a.wait_event(lambda e: e.get("event") in ("disconnect", "release") and e.get("call") == call, timeout=20)
     check(ev["cause"]["value"] == 16, f"A cleared after sipp's BYE with cause {ev['cause']}")
