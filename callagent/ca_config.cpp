@@ -180,7 +180,7 @@ expected<ca_config, config_errors> load(config::document& doc) {
   }
   const node& c = *top;
   c.check_known({"notified_entity", "mgcp_address", "mgcp_port", "backhaul", "cdr", "timers", "gateways", "trunk_groups",
-                 "normalise", "routes", "sip", "metrics", "control"});
+                 "normalise", "routes", "sip", "metrics", "control", "log"});
   cfg.notified_entity = c.get_string("notified_entity", cfg.notified_entity);
   // RFC 3435 §3.2.2 NotifiedEntity: [local@]domain[:port].
   if (!mgcp::parse_notified_entity(cfg.notified_entity))
@@ -207,6 +207,15 @@ expected<ca_config, config_errors> load(config::document& doc) {
   }
   if (auto sip = c.group("sip")) cfg.sip = load_sip(*sip);
   cfg.ops = ops::read_ops_config(c);
+  if (auto l = c.group("log")) {
+    l->check_known({"sink", "path", "ident", "levels"});
+    cfg.log.sink = l->get_string("sink", cfg.log.sink);
+    cfg.log.levels = l->get_string("levels", "");
+    auto settings = log::parse_settings(cfg.log.sink, l->get_string("path", ""), l->get_string("ident", ""),
+                                        cfg.log.levels);
+    if (settings) cfg.log.settings = std::move(*settings);
+    else l->error(settings.error().first, settings.error().second);
+  }
   std::map<std::string, int> lines;  // path -> line, for cross-field errors
   for (const node& g : c.groups("gateways")) {
     cfg.gateways.push_back(load_gateway(g));

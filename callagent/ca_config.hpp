@@ -8,6 +8,7 @@
 
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
+#include "common/log_sink.hpp"
 #include "isdn/pri_adapter.hpp"
 #include "ops/ops_config.hpp"
 
@@ -136,6 +137,13 @@ struct sip_config {
   std::vector<sip_user_config> users;
 };
 
+/// The `log` group (docs/logging.md): where lines go and the levels.
+struct log_config {
+  log::log_settings settings;  ///< stderr at info when the group is absent
+  std::string sink = "stderr";  ///< as written (--dump-config)
+  std::string levels;           ///< as written ("" : unchanged)
+};
+
 struct ca_config {
   std::string notified_entity = "ca@127.0.0.1:2727";
   std::string mgcp_address = "0.0.0.0";  ///< address the MGCP UDP socket binds
@@ -151,6 +159,7 @@ struct ca_config {
   /// `metrics` and `control` groups (docs/operations.md); `--metrics` and `--control` on the
   /// command line replace what they give.
   ops::ops_config ops;
+  log_config log;
 };
 
 /// Loads a file; every error carries its setting path and line.

@@ -114,6 +114,11 @@ std::string dump_config(const ca_config& c) {
   if (const auto& k = c.ops.control)
     out += fmt::format("  control = {{ socket = \"{}\"; mode = \"{:04o}\"; max_line = {}; max_clients = {}; }};\n",
                        k->path, k->mode, k->max_line, k->max_clients);
+  out += fmt::format("  log = {{ sink = \"{}\";", c.log.sink);
+  if (!c.log.settings.path.empty()) out += fmt::format(" path = \"{}\";", c.log.settings.path);
+  if (!c.log.settings.ident.empty()) out += fmt::format(" ident = \"{}\";", c.log.settings.ident);
+  if (!c.log.levels.empty()) out += fmt::format(" levels = \"{}\";", c.log.levels);
+  out += " };\n";
   out += "};\n";
   return out;
 }

@@ -2,6 +2,7 @@
 ///   tandem-ca [-c|--config FILE] [--dump-config]
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "callagent/app/ca_daemon.hpp"
 #include "callagent/app/config_dump.hpp"
 #include "callagent/ca_config.hpp"
+#include "common/log_sink.hpp"
 #include "ops/ops_config.hpp"
 
 namespace {
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   bool dump = false;
   // Command-line operations options, applied over the file's groups once it is loaded.
   std::vector<std::pair<std::string, std::string>> ops_options;
+  std::optional<tandem::log::level_spec> log_levels;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if ((arg == "-c" || arg == "--config") && i + 1 < argc) {
@@ -42,10 +45,13 @@ int main(int argc, char** argv) {
       }
       ops_options.emplace_back(arg, argv[++i]);
     } else if (arg == "--log-level" && i + 1 < argc) {
-      if (auto applied = tandem::ops::apply_log_levels(argv[++i]); !applied) {
-        std::fprintf(stderr, "tandem-ca: --log-level %s\n", applied.error().c_str());
+      // Checked now, applied after the file's `log` group: the command line wins.
+      auto spec = tandem::log::parse_levels(argv[++i]);
+      if (!spec) {
+        std::fprintf(stderr, "tandem-ca: --log-level %s\n", spec.error().c_str());
         return 2;
       }
+      log_levels = std::move(*spec);
     } else if (arg == "--dump-config") {
       dump = true;
     } else if (arg == "-h" || arg == "--help") {
@@ -71,5 +77,10 @@ int main(int argc, char** argv) {
     std::fputs(tandem::callagent::app::dump_config(*config).c_str(), stdout);
     return 0;
   }
+  if (auto configured = tandem::log::configure(config->log.settings); !configured) {
+    std::fprintf(stderr, "%s: callagent.log: %s\n", path.c_str(), configured.error().c_str());
+    return 1;
+  }
+  if (log_levels) tandem::log::apply(*log_levels);
   return tandem::callagent::app::run_daemon(*config, config->ops, path);
 }

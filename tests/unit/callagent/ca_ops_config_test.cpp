@@ -97,6 +97,39 @@ TEST(ca_ops_config, when_dumped_then_the_groups_load_back_the_same) {
   EXPECT_EQ(again->ops.control->mode, 0640u);
 }
 
+TEST(ca_ops_config, when_the_log_group_names_a_file_then_it_is_read_and_dumped_back) {
+  auto cfg = load_ca_config_string(with(R"(
+  log = { sink = "file"; path = "/var/log/tandem/ca.log"; levels = "info,q931=debug"; };
+)"));
+  ASSERT_TRUE(cfg) << config::to_string(cfg.error());
+  EXPECT_EQ(cfg->log.settings.sink, log::sink_kind::file);
+  EXPECT_EQ(cfg->log.settings.path, "/var/log/tandem/ca.log");
+  ASSERT_EQ(cfg->log.settings.levels.subsystems.size(), 1u);
+  EXPECT_EQ(cfg->log.settings.levels.subsystems[0].first, "q931");
+  const auto text = app::dump_config(*cfg);
+  EXPECT_NE(text.find(R"(log = { sink = "file"; path = "/var/log/tandem/ca.log"; levels = "info,q931=debug"; };)"),
+            std::string::npos)
+      << text;
+  auto again = load_ca_config_string(text);
+  ASSERT_TRUE(again) << config::to_string(again.error());
+  EXPECT_EQ(again->log.settings.path, "/var/log/tandem/ca.log");
+}
+
+TEST(ca_ops_config, when_the_log_group_is_wrong_then_the_error_names_the_setting) {
+  auto cfg = load_ca_config_string(with(R"(
+  log = { sink = "file"; path = "ca.log"; };
+)"));
+  ASSERT_FALSE(cfg);
+  const auto text = config::to_string(cfg.error());
+  EXPECT_NE(text.find("callagent.log.path"), std::string::npos) << text;
+  auto levels = load_ca_config_string(with(R"(
+  log = { sink = "syslog"; levels = "warn,sip=chatty"; };
+)"));
+  ASSERT_FALSE(levels);
+  EXPECT_NE(config::to_string(levels.error()).find("callagent.log.levels"), std::string::npos)
+      << config::to_string(levels.error());
+}
+
 TEST(ca_ops_config, when_example_files_are_loaded_then_each_shows_the_ops_groups) {
   std::size_t loaded = 0;
   for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "etc" / "ca")) {
