@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
   }
   spdlog::level::level_enum level;
   if (log::parse_level(cfg.log_level, level)) log::set_default_level(level);
+  if (auto configured = log::configure(cfg.log_settings); !configured) {
+    std::fprintf(stderr, "tandem-mgw: mgw.log: %s\n", configured.error().c_str());
+    return 1;
+  }
   auto logger = log::get("mgw");
 
   codecs::registry registry;

@@ -158,11 +158,18 @@ expected<mgw_config, config_errors> load(config::document& doc) {
         b->get_ms("backoff_max_ms", c.backhaul.backoff_max, milliseconds{100}, milliseconds{600'000});
   }
   if (auto l = top->group("log")) {
-    l->check_known({"level"});
+    l->check_known({"level", "sink", "path", "ident", "levels"});
     c.log_level = l->get_enum<std::string>("level",
                                            {{"trace", "trace"}, {"debug", "debug"}, {"info", "info"},
                                             {"warn", "warn"}, {"error", "error"}, {"off", "off"}},
                                            c.log_level);
+    c.log_sink = l->get_string("sink", c.log_sink);
+    c.log_path = l->get_string("path", "");
+    c.log_ident = l->get_string("ident", "");
+    c.log_levels = l->get_string("levels", "");
+    auto settings = tandem::log::parse_settings(c.log_sink, c.log_path, c.log_ident, c.log_levels);
+    if (settings) c.log_settings = std::move(*settings);
+    else l->error(settings.error().first, settings.error().second);
   }
   c.ops = tandem::ops::read_ops_config(*top);
   if (auto h = top->group("h248")) {
@@ -256,7 +263,12 @@ std::string dump_config(const mgw_config& c) {
   if (const auto& k = c.ops.control)
     fmt::format_to(it, "  control = {{ socket = \"{}\"; mode = \"{:04o}\"; }};\n", k->path, k->mode);
   if (c.h248.enabled) out += h248::dump_h248(c.h248);
-  fmt::format_to(it, "  virtual_endpoints = {};\n  log = {{ level = \"{}\"; }};\n}};\n", a.rtp_endpoints, c.log_level);
+  fmt::format_to(it, "  virtual_endpoints = {};\n  log = {{ level = \"{}\"; sink = \"{}\";", a.rtp_endpoints, c.log_level,
+                 c.log_sink);
+  if (!c.log_path.empty()) fmt::format_to(it, " path = \"{}\";", c.log_path);
+  if (!c.log_ident.empty()) fmt::format_to(it, " ident = \"{}\";", c.log_ident);
+  if (!c.log_levels.empty()) fmt::format_to(it, " levels = \"{}\";", c.log_levels);
+  out += " };\n};\n";
   return out;
 }
 

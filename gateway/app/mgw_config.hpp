@@ -21,7 +21,8 @@
 ///     backhaul = { address = "127.0.0.1"; port = 2944; keepalive_ms = 2000; backoff_max_ms = 5000; };
 ///     (a span's endpoints are its PRI bearer slots: E1 1-15 and 17-31, T1 1-23)
 ///     virtual_endpoints = 8;
-///     log = { level = "info"; };
+///     log = { level = "info"; sink = "stderr"; };   # or sink "file" (path) / "syslog" (ident);
+///                                                  # levels = "warn,mgcp=debug" (docs/logging.md)
 ///   };
 ///
 /// Every error names its setting path and line (common/config); a validator checks rules that
@@ -33,6 +34,7 @@
 
 #include "common/config/config_error.hpp"
 #include "common/expected.hpp"
+#include "common/log_sink.hpp"
 #include "gateway/h248/h248_config.hpp"
 #include "gateway/mgcp/agent_config.hpp"
 #include "ops/ops_config.hpp"
@@ -82,6 +84,12 @@ struct mgw_config {
   std::vector<span_link_config> span_links;  ///< same order as agent.spans
   backhaul_link_config backhaul;
   std::string log_level = "info";
+  /// The rest of the `log` group: where lines go and levels per subsystem (docs/logging.md).
+  std::string log_sink = "stderr";
+  std::string log_path;
+  std::string log_ident;
+  std::string log_levels;
+  tandem::log::log_settings log_settings;  ///< parsed from the four above
   /// `metrics = { address; port; }` and `control = { socket; mode; }` (docs/operations.md).
   tandem::ops::ops_config ops;
   /// `h248 = { ... }` (docs/h248-gateway.md): the H.248 front-end; absent, MGCP only.

@@ -107,6 +107,33 @@ TEST(mgw_config, when_transaction_timers_are_given_then_they_arrive_and_inconsis
   EXPECT_NE(text.find("tdmin_ms"), std::string::npos) << text;
 }
 
+TEST(mgw_config, when_the_log_group_names_a_file_sink_and_levels_then_they_arrive_and_dump_back) {
+  auto c = load_mgw_config_string(
+      "mgw = { spans = ( { number = 1; type = \"e1\"; socket = \"/tmp/a\"; } );\n"
+      "  log = { level = \"warn\"; sink = \"file\"; path = \"/var/log/tandem/mgw.log\"; levels = \"mgcp=debug\"; }; };\n");
+  ASSERT_TRUE(c.has_value()) << config::to_string(c.error());
+  EXPECT_EQ(c->log_level, "warn");
+  EXPECT_EQ(c->log_settings.sink, log::sink_kind::file);
+  EXPECT_EQ(c->log_settings.path, "/var/log/tandem/mgw.log");
+  ASSERT_EQ(c->log_settings.levels.subsystems.size(), 1u);
+  EXPECT_EQ(c->log_settings.levels.subsystems[0].first, "mgcp");
+  auto again = load_mgw_config_string(dump_config(*c));
+  ASSERT_TRUE(again.has_value()) << dump_config(*c);
+  EXPECT_EQ(again->log_settings.path, "/var/log/tandem/mgw.log");
+  EXPECT_EQ(dump_config(*again), dump_config(*c));
+}
+
+TEST(mgw_config, when_the_log_sink_is_unknown_or_a_file_has_no_path_then_the_error_names_the_setting) {
+  for (const char* group : {"log = { sink = \"printer\"; };", "log = { sink = \"file\"; };"}) {
+    auto c = load_mgw_config_string(std::string("mgw = { spans = ( { number = 1; type = \"e1\"; socket = \"/tmp/a\"; } );\n  ") +
+                                    group + " };\n");
+    ASSERT_FALSE(c.has_value()) << group;
+    const auto text = config::to_string(c.error());
+    EXPECT_NE(text.find("mgw.log."), std::string::npos) << text;
+    EXPECT_NE(text.find("line 2"), std::string::npos) << text;
+  }
+}
+
 TEST(mgw_config, when_no_backhaul_group_is_given_then_there_is_no_backhaul) {
   auto c = load_mgw_config_string("mgw = { virtual_endpoints = 1; };\n");
   ASSERT_TRUE(c.has_value());
