@@ -1,15 +1,17 @@
 #include "isdn/pri_adapter.hpp"
 
-#include <poll.h>
-#include <sys/socket.h>
+#include <sys/eventfd.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -20,8 +22,10 @@ namespace tandem::isdn {
 
 namespace {
 
-/// libpri's FCS: two octets after the payload on its fd (see the header).
+/// libpri's FCS: two octets after the payload it writes and expects on what it reads.
 constexpr std::size_t fcs_size = 2;
+/// Frames waiting in either direction before deliver_incoming() (or libpri's write) is refused.
+constexpr std::size_t max_queued_frames = 1024;
 /// Events handled per on_readable()/on_timer() call, so a flood cannot starve the loop.
 constexpr int max_events_per_run = 64;
 
@@ -42,9 +46,64 @@ void libpri_error(struct pri*, char* text) {
   q931_log()->warn("libpri: {}", t);
 }
 
-bool readable(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0;
+/// A FIFO of D-channel frames (FCS included), stored in fixed slots that are reused, so a
+/// frame in flight costs a copy and no allocation once the queue has grown to its working size.
+class frame_queue {
+ public:
+  static constexpr std::size_t slot_size = pri_adapter::max_frame + fcs_size;
+
+  [[nodiscard]] bool empty() const { return count_ == 0; }
+  [[nodiscard]] std::size_t size() const { return count_; }
+
+  /// False when `max_queued_frames` are waiting or the frame is longer than a slot.
+  bool push(std::span<const std::uint8_t> frame) {
+    if (frame.size() > slot_size) return false;
+    if (count_ == slots_.size() && !grow()) return false;
+    slot& s = slots_[(head_ + count_) % slots_.size()];
+    std::memcpy(s.bytes.data(), frame.data(), frame.size());
+    s.length = frame.size();
+    ++count_;
+    return true;
+  }
+
+  /// Copies the oldest frame into `out` (truncated to its size) and drops it; its length.
+  std::size_t pop(std::span<std::uint8_t> out) {
+    const slot& s = slots_[head_];
+    std::size_t n = std::min(s.length, out.size());
+    std::memcpy(out.data(), s.bytes.data(), n);
+    head_ = (head_ + 1) % slots_.size();
+    --count_;
+    return n;
+  }
+
+ private:
+  struct slot {
+    std::size_t length = 0;
+    std::array<std::uint8_t, slot_size> bytes{};
+  };
+
+  bool grow() {
+    if (slots_.size() >= max_queued_frames) return false;
+    std::vector<slot> bigger(std::clamp<std::size_t>(slots_.size() * 2, 4, max_queued_frames));
+    for (std::size_t i = 0; i < count_; ++i) bigger[i] = slots_[(head_ + i) % slots_.size()];
+    slots_ = std::move(bigger);
+    head_ = 0;
+    return true;
+  }
+
+  std::vector<slot> slots_;
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+};
+
+/// Makes an eventfd readable (a watcher's poll wakes) or drains it (it stops being readable).
+void raise_fd(int fd) {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(fd, &one, sizeof one);
+}
+void clear_fd(int fd) {
+  std::uint64_t value = 0;
+  [[maybe_unused]] auto n = ::read(fd, &value, sizeof value);
 }
 
 /// Channel numbers in libpri events carry the span in bits 8-15 and flags above; -1: any.
@@ -108,17 +167,52 @@ std::string_view to_string(event_kind k) {
 struct pri_adapter::impl {
   std::string name;
   event_callback on_event;
-  int fds[2] = {-1, -1};  // [0] libpri's end, [1] the bridge
   struct pri* ctrl = nullptr;
+  /// Frames from the far end for libpri's read callback; deliver_incoming() may run on
+  /// another thread, so this queue and `incoming_fd` are guarded by `incoming_lock`.
+  std::mutex incoming_lock;
+  frame_queue incoming;
+  /// Frames libpri wrote (its write callback), for take_outgoing(); owner thread only.
+  frame_queue outgoing;
+  /// Readiness eventfds, made on the first libpri_fd() / bridge_fd(): readable while the
+  /// matching queue holds a frame. -1 until asked for: callers that drive the adapter by
+  /// calls alone pay no system call per frame.
+  int incoming_fd = -1;
+  int outgoing_fd = -1;
   int layer1 = PRI_LAYER_1_ALAW;
   bool up = false;
   std::uint32_t next_handle = 1;
   std::unordered_map<std::uint32_t, call_entry> calls;
 
   ~impl() {
-    if (ctrl != nullptr) ::free(ctrl);  // libpri has no destructor; pri_new mallocs
-    for (int fd : fds)
+    if (ctrl != nullptr) ::free(ctrl);  // libpri has no destructor; pri_new_cb mallocs
+    for (int fd : {incoming_fd, outgoing_fd})
       if (fd >= 0) ::close(fd);
+  }
+
+  /// libpri's read callback (pri_check_event): the next frame from the far end, FCS included;
+  /// 0 (libpri: nothing to read) when none is waiting.
+  static int read_frame(struct pri* ctrl, void* buf, int buflen) {
+    auto* self = static_cast<impl*>(pri_get_userdata(ctrl));
+    std::lock_guard guard(self->incoming_lock);
+    if (self->incoming.empty() || buflen <= 0) return 0;
+    std::size_t n = self->incoming.pop({static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(buflen)});
+    if (self->incoming.empty() && self->incoming_fd >= 0) clear_fd(self->incoming_fd);
+    return static_cast<int>(n);
+  }
+
+  /// libpri's write callback (q921_transmit): one frame toward the far end, FCS octets
+  /// included. Returns what was taken; a short count makes libpri log the loss.
+  static int write_frame(struct pri* ctrl, void* buf, int buflen) {
+    auto* self = static_cast<impl*>(pri_get_userdata(ctrl));
+    if (buflen <= static_cast<int>(fcs_size)) return buflen;  // nothing but an FCS: nothing to carry
+    if (!self->outgoing.push({static_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(buflen)})) {
+      q931_log()->warn("{}: {} D-channel frames waiting to be taken, frame dropped", self->name,
+                       self->outgoing.size());
+      return 0;
+    }
+    if (self->outgoing_fd >= 0) raise_fd(self->outgoing_fd);  // every frame: see deliver_incoming
+    return buflen;
   }
 
   std::optional<std::uint32_t> find(q931_call* c) const {
@@ -219,13 +313,12 @@ expected<std::unique_ptr<pri_adapter>, std::string> pri_adapter::create(interfac
   auto p = std::make_unique<impl>();
   p->name = std::move(name);
   p->on_event = std::move(on_event);
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, p->fds) != 0)
-    return make_unexpected(fmt::format("socketpair: {}", std::strerror(errno)));
   int node = side == interface_side::network ? PRI_NETWORK : PRI_CPE;
   int sw = kind == switch_type::ni2 ? PRI_SWITCH_NI2 : PRI_SWITCH_EUROISDN_E1;
   p->layer1 = kind == switch_type::ni2 ? PRI_LAYER_1_ULAW : PRI_LAYER_1_ALAW;
-  p->ctrl = pri_new(p->fds[0], node, sw);
-  if (p->ctrl == nullptr) return make_unexpected(std::string("pri_new failed"));
+  // No file descriptor for libpri: frames come and go through the callbacks.
+  p->ctrl = pri_new_cb(-1, node, sw, &impl::read_frame, &impl::write_frame, p.get());
+  if (p->ctrl == nullptr) return make_unexpected(std::string("pri_new_cb failed"));
   // TANDEM_PRI_DEBUG=1 prints every Q.921/Q.931 message decoded (logger "q931", debug level).
   const char* debug = std::getenv("TANDEM_PRI_DEBUG");
   pri_set_debug(p->ctrl, debug != nullptr && debug[0] == '1'
@@ -238,14 +331,36 @@ pri_adapter::pri_adapter(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 pri_adapter::~pri_adapter() = default;
 
 const std::string& pri_adapter::name() const { return impl_->name; }
-int pri_adapter::libpri_fd() const { return impl_->fds[0]; }
-int pri_adapter::bridge_fd() const { return impl_->fds[1]; }
+int pri_adapter::libpri_fd() const {
+  std::lock_guard guard(impl_->incoming_lock);
+  if (impl_->incoming_fd < 0) {
+    impl_->incoming_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (impl_->incoming_fd >= 0 && !impl_->incoming.empty()) raise_fd(impl_->incoming_fd);
+  }
+  return impl_->incoming_fd;
+}
+
+int pri_adapter::bridge_fd() const {
+  if (impl_->outgoing_fd < 0) {
+    impl_->outgoing_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (impl_->outgoing_fd >= 0 && !impl_->outgoing.empty()) raise_fd(impl_->outgoing_fd);
+  }
+  return impl_->outgoing_fd;
+}
 bool pri_adapter::link_up() const { return impl_->up; }
 std::size_t pri_adapter::call_count() const { return impl_->calls.size(); }
 
 void pri_adapter::on_readable() {
-  for (int i = 0; i < max_events_per_run && readable(impl_->fds[0]); ++i)
+  for (int i = 0; i < max_events_per_run; ++i) {
+    {
+      std::lock_guard guard(impl_->incoming_lock);
+      if (impl_->incoming.empty()) return;
+    }
     impl_->handle(pri_check_event(impl_->ctrl));
+  }
+  // Frames left for the next run: wake a watcher again, as a new frame would.
+  std::lock_guard guard(impl_->incoming_lock);
+  if (!impl_->incoming.empty() && impl_->incoming_fd >= 0) raise_fd(impl_->incoming_fd);
 }
 
 std::optional<std::chrono::steady_clock::duration> pri_adapter::next_timer() const {
@@ -266,21 +381,27 @@ void pri_adapter::on_timer() {
 }
 
 std::size_t pri_adapter::take_outgoing(std::span<std::uint8_t> out) {
-  std::array<std::uint8_t, 512> buf{};
-  ssize_t n = ::recv(impl_->fds[1], buf.data(), buf.size(), MSG_DONTWAIT);
-  if (n <= static_cast<ssize_t>(fcs_size)) return 0;
-  std::size_t len = std::min(static_cast<std::size_t>(n) - fcs_size, out.size());
+  auto& q = impl_->outgoing;
+  if (q.empty()) return 0;
+  std::array<std::uint8_t, frame_queue::slot_size> buf{};
+  std::size_t n = q.pop(buf);
+  if (q.empty() && impl_->outgoing_fd >= 0) clear_fd(impl_->outgoing_fd);
+  std::size_t len = std::min(n - fcs_size, out.size());  // write_frame keeps only n > fcs_size
   std::memcpy(out.data(), buf.data(), len);
   return len;
 }
 
 bool pri_adapter::deliver_incoming(std::span<const std::uint8_t> frame) {
-  std::array<std::uint8_t, max_frame + fcs_size> buf{};
   if (frame.size() > max_frame || frame.empty()) return false;
+  std::array<std::uint8_t, max_frame + fcs_size> buf{};
   std::memcpy(buf.data(), frame.data(), frame.size());
   // The FCS octets are not checked by libpri: the HDLC driver has done that already.
-  ssize_t n = ::send(impl_->fds[1], buf.data(), frame.size() + fcs_size, MSG_DONTWAIT | MSG_NOSIGNAL);
-  return n == static_cast<ssize_t>(frame.size() + fcs_size);
+  std::lock_guard guard(impl_->incoming_lock);
+  if (!impl_->incoming.push({buf.data(), frame.size() + fcs_size})) return false;
+  // Every frame wakes a watcher (an edge-triggered reactor misses a wake-up that comes while
+  // its handler runs; the next frame must bring another).
+  if (impl_->incoming_fd >= 0) raise_fd(impl_->incoming_fd);
+  return true;
 }
 
 void pri_adapter::restart_link() { pri_restart(impl_->ctrl); }

@@ -2,15 +2,20 @@
 /// One ISDN PRI D-channel run by libpri (Q.921 + Q.931), network or user side, with libpri
 /// kept behind this header (libpri.h is GPL-2.0-only and has no extern "C" guards).
 ///
-/// libpri reads and writes HDLC frames on a file descriptor. The adapter gives it one end of a
-/// SOCK_SEQPACKET socketpair and keeps the other end, the bridge: frames libpri writes come out
-/// of take_outgoing() (toward a span or a backhaul), frames from the far end go in through
-/// deliver_incoming(). libpri appends two FCS octets to what it writes and expects two on what
-/// it reads (a DAHDI HDLC channel computes and checks the FCS); spans and the backhaul carry
-/// payloads without FCS, so the bridge strips and adds them.
+/// libpri runs on read and write callbacks (pri_new_cb), not on a file descriptor: frames from
+/// the far end go in through deliver_incoming() and reach libpri when on_readable() runs;
+/// frames libpri writes wait in a queue that take_outgoing() drains (toward a span or a
+/// backhaul). A frame costs a copy into a queue, no system call. libpri appends two FCS octets
+/// to what it writes and expects two on what it reads (a DAHDI HDLC channel computes and checks
+/// the FCS); spans and the backhaul carry payloads without FCS, so the adapter strips and adds
+/// them.
 ///
-/// Driving it: watch libpri_fd() for readable and call on_readable(); watch bridge_fd() for
-/// readable and drain take_outgoing(); arm a timer for next_timer() and call on_timer().
+/// Driving it by calls: after deliver_incoming(), call on_readable(); after anything that may
+/// send (on_readable, on_timer, setup, hangup...), drain take_outgoing(); arm a timer for
+/// next_timer() and call on_timer(). Driving it from an event loop instead: libpri_fd() and
+/// bridge_fd() are eventfds, made on first request, readable while a frame waits for
+/// on_readable() or take_outgoing() respectively (each costs a system call per burst of frames,
+/// which the call-driven way does not pay).
 /// libpri schedules its timers (Q.921 T200/T203, Q.931 T303/T305/T308/T310...) on the wall
 /// clock, so next_timer() is a delay from now.
 ///
@@ -23,8 +28,8 @@
 /// After `released` the handle is dead. The adapter always calls pri_hangup() after libpri's
 /// hang-up event, otherwise the network side retransmits RELEASE.
 ///
-/// Threads: everything belongs to one thread, except deliver_incoming(), which only writes to
-/// the bridge socket and may be called from another thread (a span's clock thread).
+/// Threads: everything belongs to one thread, except deliver_incoming(), which only queues the
+/// frame (under a lock) and may be called from another thread (a span's clock thread).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -82,7 +87,7 @@ class pri_adapter {
  public:
   using event_callback = std::function<void(const link_event&)>;
 
-  /// Creates the socketpair and the libpri controller. Events are delivered through `on_event`
+  /// Creates the libpri controller. Events are delivered through `on_event`
   /// from within on_readable(), on_timer(), hangup() and drop_all_calls().
   [[nodiscard]] static expected<std::unique_ptr<pri_adapter>, std::string> create(
       interface_side side, switch_type kind, std::string name, event_callback on_event);
@@ -92,9 +97,10 @@ class pri_adapter {
 
   [[nodiscard]] const std::string& name() const;
 
-  /// libpri's own end: readable means libpri has a frame to process (call on_readable()).
+  /// Readable while a frame from the far end waits for libpri (call on_readable()). Made on
+  /// the first call (an eventfd the adapter owns); -1 if it cannot be made.
   [[nodiscard]] int libpri_fd() const;
-  /// The bridge end: readable means libpri wrote a frame (call take_outgoing()).
+  /// Readable while a frame libpri wrote waits (call take_outgoing()). Made on the first call.
   [[nodiscard]] int bridge_fd() const;
 
   void on_readable();
@@ -104,8 +110,8 @@ class pri_adapter {
 
   /// Copies the next frame libpri wrote (FCS removed) into `out`; 0 when none is waiting.
   std::size_t take_outgoing(std::span<std::uint8_t> out);
-  /// Hands a frame from the far end (no FCS) to libpri. Any thread. False when the frame is
-  /// too long (over max_frame octets) or the bridge is full.
+  /// Queues a frame from the far end (no FCS) for libpri; on_readable() feeds it. Any thread.
+  /// False when the frame is empty, too long (over max_frame octets) or 1,024 frames wait.
   bool deliver_incoming(std::span<const std::uint8_t> frame);
   /// Longest D-channel payload accepted (Q.921 N201 = 260 octets plus the header).
   static constexpr std::size_t max_frame = 300;
