@@ -118,6 +118,7 @@ void connection::conceal(std::size_t samples) noexcept {
     if (!r) return;
     fifo_push(std::span<const std::int16_t>(codec_->decode_buffer.data(), *r));
     rx_expected_ts_ += static_cast<std::uint32_t>(*r);
+    rx_concealed_ += static_cast<std::uint32_t>(*r);
     stats_->frames_concealed.fetch_add(n / spf, std::memory_order_relaxed);
 }
 
@@ -140,7 +141,14 @@ void connection::handle_packet(const rtp::received_packet& p) noexcept {
         rx_expected_ts_ = p.timestamp;
     }
     const auto delta = static_cast<std::int32_t>(p.timestamp - rx_expected_ts_);
-    if (delta < 0) {
+    if (delta < 0 && static_cast<std::uint32_t>(-delta) <= rx_concealed_) {
+        // Late only because we concealed while waiting for it (a tick of jitter, or a jitter
+        // buffer that grew): it is the packet the stream owed us, not an old or duplicated one.
+        // Play it; the playout slips by what was concealed instead of losing this packet and
+        // the next ones until the re-anchoring below (60 ms lost for 10 ms late at 30 ms ptime).
+        stats_->playout_resyncs.fetch_add(1, std::memory_order_relaxed);
+        rx_expected_ts_ = p.timestamp;
+    } else if (delta < 0) {
         // Already concealed (the packet came after its playout time): the stream stays
         // continuous, the packet is counted and dropped. A late packet is not audio received,
         // so concealment still runs out after max_conceal_ticks.
@@ -167,6 +175,7 @@ void connection::handle_packet(const rtp::received_packet& p) noexcept {
     }
     fifo_push(std::span<const std::int16_t>(codec_->decode_buffer.data(), *n));
     rx_expected_ts_ += static_cast<std::uint32_t>(*n);
+    rx_concealed_ = 0;
     const auto& info = codec_->choice.codec->info();
     // A packet ending in a SID frame (G.729 Annex B): keep making comfort noise in the gap.
     rx_comfort_noise_ = info.sid_bytes > 0 && p.payload.size() % info.bytes_per_frame == info.sid_bytes;
@@ -437,6 +446,7 @@ std::unique_ptr<codec_pipeline> connection::apply(const connection_changes& c,
         fifo_fill_ = 0;
         rx_started_ = false;
         rx_late_run_ = 0;
+        rx_concealed_ = 0;
         cn_active_ = false;
         marker_next_ = true;
     }

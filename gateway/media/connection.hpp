@@ -234,6 +234,7 @@ private:
     std::uint32_t rx_expected_ts_ = 0;  ///< timestamp of the next sample the stream owes us
     unsigned rx_idle_ticks_ = 0;        ///< ticks since the last audio packet
     unsigned rx_late_run_ = 0;          ///< late packets in a row (re-anchor after a few)
+    std::uint32_t rx_concealed_ = 0;    ///< samples concealed since the last packet played
     std::vector<std::int16_t> fifo_;    ///< decoded samples waiting to be played
     std::size_t fifo_fill_ = 0;
     std::uint32_t tev_last_ts_ = 0;     ///< RFC 4733 event being played (its timestamp)
