@@ -1,7 +1,7 @@
 /// The one translation unit that includes Sofia-SIP's nua (see sofia_stack.hpp, docs/sip.md).
 ///
-/// Threads: `impl::run` owns the su_root, the nua and every table below (dialogs, probes,
-/// registrar); the control thread only reaches them through `to_sofia` (a locked queue and an
+/// Threads: `impl::run` owns the su_root, the nua (whose stack task runs on that same root and
+/// thread: threading is off) and every table below (dialogs, probes, registrar); the control thread only reaches them through `to_sofia` (a locked queue and an
 /// eventfd the su_root watches). Events go back through `to_control`.
 ///
 /// Dialog state (one per INVITE, either direction):
@@ -159,6 +159,10 @@ struct sofia_stack::impl {
     sip_update_default_mclass(sip_extend_mclass(nullptr));
     su_wait_create(wait, wake_fd, SU_WAIT_IN);
     su_root_register(root, wait, &impl::on_wake, this, 0);
+    // nua's stack task (su_clone) runs in this thread, on this root, instead of a thread of its
+    // own: a SIP event then reaches on_event by a call, not by a message and a socket wake-up
+    // between two Sofia threads (Sofia's su_root_threading(); its own nua tests run this way).
+    su_root_threading(root, 0);
     const std::string bind = fmt::format("sip:{}:{}", config.address, config.port);
     const std::string allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, REGISTER";
     nua = nua_create(root, &impl::on_event, this, NUTAG_URL(bind.c_str()), NUTAG_MEDIA_ENABLE(0),
