@@ -26,16 +26,33 @@ void backhaul_session::detach_all() {
 
 bool backhaul_session::on_bytes(std::span<const std::uint8_t> bytes) {
   reader_.feed(bytes);
+  in_burst_ = true;
+  bool good = true;
   for (;;) {
     auto next = reader_.next();
     if (!next) {
       counters_.get("backhaul.rx.bad_frame").add();
       backhaul_log()->warn("{} {}: bad frame: {}; closing", peer_, gateway_, backhaul::to_string(next.error()));
-      return false;
+      good = false;
+      break;
     }
-    if (!next->has_value()) return true;
-    if (!on_message(**next)) return false;
+    if (!next->has_value()) break;
+    if (!on_message(**next)) {
+      good = false;
+      break;
+    }
   }
+  in_burst_ = false;
+  // What the burst produced goes out even when the stream turned bad: the caller closes
+  // after, as it would have after writing each message on its own.
+  flush();
+  return good;
+}
+
+void backhaul_session::flush() {
+  if (out_.empty()) return;
+  send_(out_);
+  out_.clear();  // keeps the buffer's capacity for the next burst
 }
 
 bool backhaul_session::on_message(const backhaul::message& m) {
@@ -108,13 +125,13 @@ bool backhaul_session::on_hello(const backhaul::hello& h) {
 }
 
 void backhaul_session::send(const backhaul::message& m) {
-  std::vector<std::uint8_t> out;
-  if (auto r = backhaul::encode(m, out); !r) {
+  // encode() appends, and appends nothing on failure: the burst buffer stays whole.
+  if (auto r = backhaul::encode(m, out_); !r) {
     counters_.get("backhaul.tx.encode_failed").add();
     backhaul_log()->warn("{} {}: cannot encode: {}", peer_, gateway_, backhaul::to_string(r.error()));
     return;
   }
-  send_(out);
+  if (!in_burst_) flush();
 }
 
 }  // namespace tandem::callagent

@@ -5,6 +5,11 @@
 /// has a PRI link here is attached to this connection. D-channel frames then go to their
 /// span's link; keep-alive requests are answered; span statuses are logged.
 ///
+/// Writes are coalesced per burst: everything the session and its links send while handling
+/// one on_bytes() (acknowledgements, answers, the call agent's reactions to the events the
+/// frames raised) leaves in one call of the sender, in order, instead of one per frame. A
+/// frame sent outside on_bytes() (a SETUP the call agent places, a libpri timer) goes at once.
+///
 /// Threads: the control-plane thread (the io_context running the connection).
 #include <cstdint>
 #include <functional>
@@ -46,6 +51,8 @@ class backhaul_session {
   bool on_message(const backhaul::message& m);
   bool on_hello(const backhaul::hello& h);
   void send(const backhaul::message& m);
+  /// Hands what the burst gathered to the sender in one call.
+  void flush();
   void detach_all();
 
   std::string peer_;
@@ -55,6 +62,9 @@ class backhaul_session {
   backhaul::frame_reader reader_;
   std::string gateway_;
   std::map<unsigned, backhauled_pri_link*> attached_;
+  /// Encoded messages waiting for the end of the burst (only while `in_burst_`).
+  std::vector<std::uint8_t> out_;
+  bool in_burst_ = false;
 };
 
 }  // namespace tandem::callagent
