@@ -96,5 +96,16 @@ TEST(sdp_session, when_lines_end_in_bare_cr_then_a_bad_m_line_is_still_refused_b
   EXPECT_TRUE(validate("v=0\ro=- 1 1 IN IP4 1.2.3.4\rs=-\rc=IN IP4 1.2.3.4\rt=0 0\rm=audio 4000 RTP/AVP 0\r"));
 }
 
+TEST(sdp_session, when_an_m_line_starts_with_white_space_then_it_is_still_checked_before_sofia) {
+  // Sofia-SIP skips white space before the type letter: "\tm=" after a bare CR is an m= line to
+  // it, and this one (from tests/fuzz/h248, seed 1) made it allocate 512 MB.
+  const std::string head = "v=0\r\no=- 0 0 IN IP4 -\r\ns=-\r\nc=IN IP4 10.231.5.2\r\nt=0 0\r";
+  auto r = validate(head + "\tm=image 16756 UDP??????????TL t38\r\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().position, head.size());
+  EXPECT_FALSE(validate("v=0\r\n  m=audio 0 RTP/AVP 0/8\r\n"));
+  EXPECT_TRUE(validate("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\n m=audio 4000 RTP/AVP 0\r\n"));
+}
+
 }  // namespace
 }  // namespace tandem::sdp
