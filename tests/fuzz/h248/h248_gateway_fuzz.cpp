@@ -11,6 +11,7 @@
 
 #include "codecs/core_codecs.hpp"
 #include "common/counters.hpp"
+#include "common/log.hpp"
 #include "common/manual_clock.hpp"
 #include "gateway/h248/h248_service.hpp"
 #include "proto/h248/parser.hpp"
@@ -63,6 +64,13 @@ const tandem::codecs::registry& registry() {
 }
 
 }  // namespace
+
+/// The gateway logs every malformed message and every ServiceChange: millions of lines over a
+/// fuzz run (184 MB in 100,000 inputs), which cost more time than the inputs themselves.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  tandem::log::set_default_level(spdlog::level::off);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   tandem::manual_clock clock;
